@@ -1,0 +1,178 @@
+"""The canonical request and the string to sign, step by step as the AWS
+SigV4 specification names them.
+
+Each function is pure: strings in, strings out.  :class:`sigv4.Signer` strings
+them together; they are public so a reader (or a debugging session) can run
+any step alone.
+"""
+
+from __future__ import annotations
+
+from hashlib import sha256
+
+from .errors import InvalidHeaderError
+from .urls import normalize_path, quote_path, unquote_to_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Union
+
+    HeaderValue = Union[str, bytes, int]
+    HeadersInput = Union[Mapping[str, HeaderValue], Iterable[tuple[str, HeaderValue]], None]
+
+__all__ = [
+    "ALGORITHM",
+    "UNSIGNED_PAYLOAD",
+    "EMPTY_SHA256",
+    "canonical_uri",
+    "canonical_query_string",
+    "canonical_header_value",
+    "collect_headers",
+    "canonical_headers",
+    "signed_headers",
+    "canonical_request",
+    "credential_scope",
+    "string_to_sign",
+]
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+# RFC 9110 token characters: what a header name may contain.
+_TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def canonical_uri(path: str, *, double_encode: bool, normalize: bool) -> str:
+    """CanonicalURI.
+
+    ``double_encode=True`` (generic services) encodes the path as given, so an
+    existing ``%3A`` becomes ``%253A``.  ``False`` (S3) decodes escapes first
+    and encodes each byte once.  ``normalize`` removes dot segments and
+    collapses ``//`` (never for S3).
+    """
+    if double_encode:
+        return quote_path(normalize_path(path) if normalize else (path or "/"))
+    raw = unquote_to_bytes(path)
+    if normalize:
+        # latin-1 maps bytes 1:1 onto code points, so normalising the text
+        # normalises the bytes ('/' and '.' are all it looks at).
+        raw = normalize_path(raw.decode("latin-1")).encode("latin-1")
+    return quote_path(raw or b"/")
+
+
+def canonical_query_string(pairs: Iterable[tuple[str, str]]) -> str:
+    """CanonicalQueryString from already SigV4-encoded pairs: sorted by key,
+    then value, joined ``k=v&k=v``."""
+    return "&".join([f"{k}={v}" for k, v in sorted(pairs)])
+
+
+def canonical_header_value(name: str, value: str) -> str:
+    """Trim, unfold obsolete line folding (CRLF + spaces → one space) and
+    collapse runs of whitespace to one space.  Any other CR, LF or NUL is
+    rejected: it would let a value inject a header."""
+    if "\n" in value or "\r" in value:
+        lines = value.replace("\r\n", "\n").split("\n")
+        for line in lines[1:]:
+            if not line or line[0] not in " \t":
+                raise InvalidHeaderError(name, "value contains CR or LF that is not an obsolete line fold")
+        if "\r" in value.replace("\r\n", ""):
+            raise InvalidHeaderError(name, "value contains a bare CR")
+        value = " ".join(lines)
+    if "\x00" in value:
+        raise InvalidHeaderError(name, "value contains NUL")
+    return " ".join(value.split())
+
+
+def _header_text(name: str, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise InvalidHeaderError(name, f"value must be str, bytes or int, not {type(value).__name__}")
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise InvalidHeaderError(repr(name), f"header name must be a str, not {type(name).__name__}")
+    if not name:
+        raise InvalidHeaderError("header name", "must not be empty")
+    for ch in name:
+        if ch not in _TCHAR:
+            raise InvalidHeaderError(repr(name), "header name must be an HTTP token (ASCII letters, digits, !#$%&'*+-.^_`|~)")
+    return name
+
+
+def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, str]]:
+    """Read a mapping or an iterable of ``(name, value)`` pairs.
+
+    Returns ``(to_send, canonical)``: the headers to send (first spelling of
+    each name, repeated values joined with ``,`` in order, folds unfolded) and
+    the canonical values keyed by lower-case name.
+    """
+    to_send: dict[str, str] = {}
+    canonical: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    if headers is None:
+        return to_send, canonical
+    items = headers.items() if hasattr(headers, "items") else headers
+    try:
+        iterator = iter(items)
+    except TypeError:
+        raise InvalidHeaderError("headers", "must be a mapping or an iterable of (name, value) pairs") from None
+    for item in iterator:
+        try:
+            name, value = item
+        except (TypeError, ValueError):
+            raise InvalidHeaderError("headers", f"expected a (name, value) pair, got {item!r}") from None
+        name = _check_name(name)
+        text = _header_text(name, value)
+        canon = canonical_header_value(name, text)
+        sent = " ".join(text.replace("\r\n", "\n").split("\n")) if "\n" in text else text
+        lower = name.lower()
+        if lower in canonical:
+            canonical[lower] += "," + canon
+            to_send[spelling[lower]] += "," + sent
+        else:
+            canonical[lower] = canon
+            spelling[lower] = name
+            to_send[name] = sent
+    return to_send, canonical
+
+
+def canonical_headers(headers: Mapping[str, str], names: Iterable[str]) -> str:
+    """CanonicalHeaders: ``name:value\\n`` for each signed name, in order."""
+    return "".join([f"{n}:{headers[n]}\n" for n in names])
+
+
+def signed_headers(names: Iterable[str]) -> str:
+    """SignedHeaders: the sorted lower-case names joined with ``;``."""
+    return ";".join(sorted(names))
+
+
+def canonical_request(
+    method: str,
+    canonical_uri: str,
+    canonical_query_string: str,
+    canonical_headers: str,
+    signed_headers: str,
+    payload_hash: str,
+) -> str:
+    """CanonicalRequest: the six parts joined by newlines (the headers block
+    ends with its own newline, hence the blank line after it)."""
+    return f"{method}\n{canonical_uri}\n{canonical_query_string}\n{canonical_headers}\n{signed_headers}\n{payload_hash}"
+
+
+def credential_scope(date: str, region: str, service: str) -> str:
+    """CredentialScope: ``YYYYMMDD/region/service/aws4_request``."""
+    return f"{date}/{region}/{service}/aws4_request"
+
+
+def string_to_sign(amz_date: str, credential_scope: str, canonical_request: str) -> str:
+    """StringToSign: algorithm, timestamp, scope and the hex SHA-256 of the
+    canonical request."""
+    digest = sha256(canonical_request.encode("utf-8")).hexdigest()
+    return f"{ALGORITHM}\n{amz_date}\n{credential_scope}\n{digest}"

@@ -1,0 +1,150 @@
+"""Signing settings: one explicit value, and the presets that fill it.
+
+The generic-service rules and S3's rules differ only in these values; there is
+no S3 subclass of anything.  ``settings_for(service, **overrides)`` picks the
+preset for a service name and applies the caller's overrides.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["SigningSettings", "settings_for", "DEFAULT_UNSIGNED_HEADERS", "S3_SERVICES", "MAX_EXPIRES"]
+
+#: Headers never signed: proxies and HTTP stacks add, drop or rewrite them.
+DEFAULT_UNSIGNED_HEADERS = frozenset({"user-agent", "x-amzn-trace-id", "expect", "transfer-encoding"})
+
+#: Service names signed with S3's rules (single encoding, no normalisation,
+#: ``x-amz-content-sha256``, ``UNSIGNED-PAYLOAD`` in presigned URLs).
+S3_SERVICES = frozenset({"s3", "s3-object-lambda", "s3-outposts"})
+
+#: The longest a SigV4 presigned URL may live (7 days), as AWS enforces it.
+MAX_EXPIRES = 604800
+
+
+class SigningSettings:
+    """How a request is canonicalised and what is signed.
+
+    * ``double_encode_path``: encode the path as given (so ``%`` becomes
+      ``%25``: the generic rule); ``False`` decodes it first and encodes it
+      once (S3's rule).
+    * ``normalize_path``: remove ``.``/``..`` segments and collapse ``//``.
+    * ``content_sha256_header``: send and sign ``x-amz-content-sha256``.
+    * ``unsigned_payload``: use ``UNSIGNED-PAYLOAD`` instead of hashing the body.
+    * ``presign_unsigned_payload``: presigned URLs use ``UNSIGNED-PAYLOAD``.
+    * ``omit_session_token``: add ``X-Amz-Security-Token`` after signing
+      instead of signing it.
+    * ``unsigned_headers``: lower-case header names never signed.
+    * ``max_expires``: the cap on ``expires_in`` for presigned URLs.
+    """
+
+    __slots__ = (
+        "content_sha256_header",
+        "double_encode_path",
+        "max_expires",
+        "normalize_path",
+        "omit_session_token",
+        "presign_unsigned_payload",
+        "unsigned_headers",
+        "unsigned_payload",
+    )
+
+    double_encode_path: bool
+    normalize_path: bool
+    content_sha256_header: bool
+    unsigned_payload: bool
+    presign_unsigned_payload: bool
+    omit_session_token: bool
+    unsigned_headers: frozenset[str]
+    max_expires: int
+
+    def __init__(
+        self,
+        *,
+        double_encode_path: bool = True,
+        normalize_path: bool = True,
+        content_sha256_header: bool = False,
+        unsigned_payload: bool = False,
+        presign_unsigned_payload: bool = False,
+        omit_session_token: bool = False,
+        unsigned_headers: Iterable[str] = DEFAULT_UNSIGNED_HEADERS,
+        max_expires: int = MAX_EXPIRES,
+    ) -> None:
+        from .errors import SigningError
+
+        flags = {
+            "double_encode_path": double_encode_path,
+            "normalize_path": normalize_path,
+            "content_sha256_header": content_sha256_header,
+            "unsigned_payload": unsigned_payload,
+            "presign_unsigned_payload": presign_unsigned_payload,
+            "omit_session_token": omit_session_token,
+        }
+        for name, value in flags.items():
+            if not isinstance(value, bool):
+                raise SigningError(name, f"must be True or False, not {type(value).__name__}")
+            object.__setattr__(self, name, value)
+        if isinstance(unsigned_headers, str):
+            raise SigningError("unsigned_headers", "must be an iterable of header names, not a string")
+        names = frozenset(h.lower() for h in unsigned_headers)
+        if "host" in names:
+            raise SigningError("unsigned_headers", "host must always be signed")
+        object.__setattr__(self, "unsigned_headers", names)
+        if isinstance(max_expires, bool) or not isinstance(max_expires, int) or max_expires < 1:
+            raise SigningError("max_expires", "must be a positive integer number of seconds")
+        object.__setattr__(self, "max_expires", max_expires)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("SigningSettings are immutable; use replace()")
+
+    def _items(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def replace(self, **changes: object) -> SigningSettings:
+        """A copy with some fields changed."""
+        values = self._items()
+        unknown = set(changes) - set(values)
+        if unknown:
+            from .errors import SigningError
+
+            raise SigningError(sorted(unknown)[0], "is not a signing setting")
+        values.update(changes)
+        return SigningSettings(**values)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SigningSettings):
+            return NotImplemented
+        return self._items() == other._items()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items().values()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._items().items())
+        return f"SigningSettings({inner})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_settings, (self._items(),))
+
+
+def _rebuild_settings(values: dict[str, object]) -> SigningSettings:
+    return SigningSettings(**values)  # type: ignore[arg-type]
+
+
+GENERIC = SigningSettings()
+S3 = SigningSettings(
+    double_encode_path=False,
+    normalize_path=False,
+    content_sha256_header=True,
+    presign_unsigned_payload=True,
+)
+
+
+def settings_for(service: str, **overrides: object) -> SigningSettings:
+    """The preset for ``service`` (S3's rules for S3, the generic ones otherwise),
+    with any non-``None`` override applied."""
+    base = S3 if service in S3_SERVICES else GENERIC
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    return base.replace(**changes) if changes else base

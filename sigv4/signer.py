@@ -1,0 +1,375 @@
+"""``Signer``: header signing and presigning, a pure function of
+(request, credentials, scope, time, settings).
+
+The signer never mutates what it is given and never reads the clock itself:
+``now=`` is used when passed, otherwise the clock injected at construction
+(by default ``time.time``, looked up at call time so freezegun can freeze it).
+"""
+
+from __future__ import annotations
+
+import time as _time
+
+from .canonical import (
+    ALGORITHM,
+    UNSIGNED_PAYLOAD,
+    canonical_headers,
+    canonical_query_string,
+    canonical_request,
+    canonical_uri,
+    collect_headers,
+    credential_scope,
+    string_to_sign,
+)
+from .credentials import Credentials
+from .errors import (
+    CredentialsError,
+    InvalidExpiryError,
+    InvalidHeaderError,
+    InvalidScopeError,
+    InvalidTimeError,
+    SigningError,
+)
+from .keys import signature as _signature
+from .keys import signing_key
+from .payload import payload_hash as _payload_hash
+from .settings import settings_for
+from .urls import host_header, query_pairs, quote, quote_path, quote_wire_path, split_url, unquote_to_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from datetime import datetime
+
+    from .canonical import HeadersInput
+    from .credentials import CredentialsProvider
+    from .settings import SigningSettings
+
+__all__ = ["Signer", "SignedRequest"]
+
+_SCOPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+# Query parameters a presigned URL owns; a caller passing them is a mistake.
+_AUTH_PARAMS = frozenset(
+    {"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature"}
+)
+# Headers the signer writes itself: a caller's copy is replaced, not signed.
+_REPLACED_HEADERS = frozenset({"authorization", "x-amz-date"})
+
+
+def _default_clock() -> float:
+    return _time.time()
+
+
+class SignedRequest:
+    """What to send (``method``, ``url``, ``headers``, ``body``) and the trail that
+    produced it (``canonical_request``, ``string_to_sign``, ``signature``,
+    ``signed_headers``)."""
+
+    __slots__ = (
+        "amz_date",
+        "body",
+        "canonical_request",
+        "credential_scope",
+        "headers",
+        "method",
+        "signature",
+        "signed_headers",
+        "string_to_sign",
+        "url",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        canonical_request: str,
+        string_to_sign: str,
+        signature: str,
+        signed_headers: tuple[str, ...],
+        amz_date: str,
+        credential_scope: str,
+        body: object = b"",
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.canonical_request = canonical_request
+        self.string_to_sign = string_to_sign
+        self.signature = signature
+        self.signed_headers = signed_headers
+        self.amz_date = amz_date
+        self.credential_scope = credential_scope
+
+    def __repr__(self) -> str:
+        shown = {k: ("***" if k.lower() == "x-amz-security-token" else v) for k, v in self.headers.items()}
+        url = self.url
+        if "X-Amz-Security-Token=" in url:
+            head, _, tail = url.partition("X-Amz-Security-Token=")
+            url = head + "X-Amz-Security-Token=***" + tail[tail.find("&") :] if "&" in tail else head + "X-Amz-Security-Token=***"
+        return f"SignedRequest(method={self.method!r}, url={url!r}, headers={shown!r}, signature={self.signature!r})"
+
+
+def _check_scope(field: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidScopeError(field, "must be a non-empty string")
+    for ch in value:
+        if ch not in _SCOPE_CHARS:
+            raise InvalidScopeError(field, f"{value!r} may contain only letters, digits, '-', '_' and '.'")
+    return value
+
+
+def _check_method(method: object) -> str:
+    if not isinstance(method, str) or not method or not method.isascii() or not method.isalpha():
+        raise SigningError("method", f"must be an HTTP method such as 'GET', got {method!r}")
+    return method.upper()
+
+
+def amz_date(now: datetime | None, clock: Callable[[], float] = _default_clock) -> str:
+    """``YYYYMMDDTHHMMSSZ`` for ``now`` (an aware datetime) or the clock."""
+    if now is None:
+        t = _time.gmtime(clock())
+    else:
+        try:
+            offset = now.utcoffset()
+        except (AttributeError, TypeError):
+            raise InvalidTimeError("now", f"must be a datetime, not {type(now).__name__}") from None
+        if offset is None:
+            raise InvalidTimeError("now", "must be timezone-aware (e.g. datetime.now(timezone.utc))")
+        t = now.utctimetuple()
+    return f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
+
+
+class Signer:
+    """Signs requests for one (credentials, region, service) under one set of settings.
+
+    ``credentials`` is a :class:`Credentials` or any provider with
+    ``get_credentials()``.  Keyword settings left as ``None`` take the preset
+    for ``service`` (S3's rules for ``"s3"``, the generic ones otherwise).
+    """
+
+    __slots__ = ("_clock", "_key_cache", "_provider", "region", "service", "settings")
+
+    def __init__(
+        self,
+        credentials: Credentials | CredentialsProvider,
+        region: str,
+        service: str,
+        *,
+        double_encode_path: bool | None = None,
+        normalize_path: bool | None = None,
+        content_sha256_header: bool | None = None,
+        unsigned_payload: bool | None = None,
+        presign_unsigned_payload: bool | None = None,
+        omit_session_token: bool | None = None,
+        unsigned_headers: Iterable[str] | None = None,
+        max_expires: int | None = None,
+        settings: SigningSettings | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if not isinstance(credentials, Credentials) and not callable(getattr(credentials, "get_credentials", None)):
+            raise CredentialsError("credentials", "must be a sigv4.Credentials or a provider with get_credentials()")
+        self._provider = credentials
+        self.region = _check_scope("region", region)
+        self.service = _check_scope("service", service)
+        overrides = {
+            "double_encode_path": double_encode_path,
+            "normalize_path": normalize_path,
+            "content_sha256_header": content_sha256_header,
+            "unsigned_payload": unsigned_payload,
+            "presign_unsigned_payload": presign_unsigned_payload,
+            "omit_session_token": omit_session_token,
+            "unsigned_headers": unsigned_headers,
+            "max_expires": max_expires,
+        }
+        if settings is not None:
+            changes = {k: v for k, v in overrides.items() if v is not None}
+            self.settings = settings.replace(**changes) if changes else settings
+        else:
+            self.settings = settings_for(service, **overrides)
+        self._clock = clock or _default_clock
+        self._key_cache: tuple[str, str, bytes] | None = None
+
+    def __repr__(self) -> str:
+        return f"Signer(region={self.region!r}, service={self.service!r}, settings={self.settings!r})"
+
+    def __getstate__(self) -> dict[str, object]:
+        clock = None if self._clock is _default_clock else self._clock
+        return {
+            "provider": self._provider,
+            "region": self.region,
+            "service": self.service,
+            "settings": self.settings,
+            "clock": clock,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._provider = state["provider"]  # type: ignore[assignment]
+        self.region = state["region"]  # type: ignore[assignment]
+        self.service = state["service"]  # type: ignore[assignment]
+        self.settings = state["settings"]  # type: ignore[assignment]
+        self._clock = state["clock"] or _default_clock  # type: ignore[assignment]
+        self._key_cache = None
+
+    # -- pieces -------------------------------------------------------------
+
+    def credentials(self) -> Credentials:
+        """The credentials to sign with now (asks the provider)."""
+        creds = self._provider if isinstance(self._provider, Credentials) else self._provider.get_credentials()
+        if not isinstance(creds, Credentials):
+            raise CredentialsError("credentials", "provider returned no Credentials")
+        return creds
+
+    def _key(self, creds: Credentials, date: str) -> bytes:
+        cached = self._key_cache
+        if cached is not None and cached[0] == date and cached[1] == creds.secret_key:
+            return cached[2]
+        key = signing_key(creds.secret_key, date, self.region, self.service)
+        self._key_cache = (date, creds.secret_key, key)
+        return key
+
+    def _paths(self, path: str) -> tuple[str, str]:
+        """(canonical URI, path to send)."""
+        s = self.settings
+        canon = canonical_uri(path, double_encode=s.double_encode_path, normalize=s.normalize_path)
+        if s.double_encode_path:
+            return canon, quote_wire_path(path) or "/"
+        # Single encoding: the wire path is the decoded path encoded once,
+        # i.e. the canonical one before any normalisation.
+        return canon, (canon if not s.normalize_path else quote_path(unquote_to_bytes(path) or b"/"))
+
+    def _payload(self, body: object, given: str | None, canonical: dict[str, str], presign: bool) -> str:
+        if given is not None:
+            return given
+        if "x-amz-content-sha256" in canonical:
+            return canonical["x-amz-content-sha256"]
+        s = self.settings
+        if s.unsigned_payload or (presign and s.presign_unsigned_payload):
+            return UNSIGNED_PAYLOAD
+        return _payload_hash(body)
+
+    # -- the two ways to sign -------------------------------------------------
+
+    def sign(
+        self,
+        method: str,
+        url: str,
+        headers: HeadersInput = None,
+        body: object = b"",
+        now: datetime | None = None,
+        payload_hash: str | None = None,
+    ) -> SignedRequest:
+        """Sign with an ``Authorization`` header."""
+        method = _check_method(method)
+        scheme, netloc, path, query = split_url(url)
+        creds = self.credentials()
+        date_time = amz_date(now, self._clock)
+        date = date_time[:8]
+        to_send, canon = collect_headers(headers)
+        for name in list(to_send):
+            lower = name.lower()
+            if lower in _REPLACED_HEADERS or (lower == "x-amz-security-token" and creds.token):
+                del to_send[name]
+                del canon[lower]
+        hashed = self._payload(body, payload_hash, canon, presign=False)
+        canon.setdefault("host", host_header(scheme, netloc))
+        canon["x-amz-date"] = date_time
+        to_send["X-Amz-Date"] = date_time
+        s = self.settings
+        if creds.token and not s.omit_session_token:
+            canon["x-amz-security-token"] = creds.token
+            to_send["X-Amz-Security-Token"] = creds.token
+        if s.content_sha256_header:
+            if "x-amz-content-sha256" not in canon:
+                to_send["x-amz-content-sha256"] = hashed
+            canon["x-amz-content-sha256"] = hashed
+        names = sorted(n for n in canon if n not in s.unsigned_headers)
+        curi, wire_path = self._paths(path)
+        pairs = query_pairs(query)
+        signed = ";".join(names)
+        creq = canonical_request(method, curi, canonical_query_string(pairs), canonical_headers(canon, names), signed, hashed)
+        scope = credential_scope(date, self.region, self.service)
+        sts = string_to_sign(date_time, scope, creq)
+        sig = _signature(self._key(creds, date), sts)
+        to_send["Authorization"] = f"{ALGORITHM} Credential={creds.access_key}/{scope}, SignedHeaders={signed}, Signature={sig}"
+        if creds.token and s.omit_session_token:
+            to_send["X-Amz-Security-Token"] = creds.token
+        query_out = "&".join([f"{k}={v}" for k, v in pairs])
+        out_url = f"{scheme}://{netloc}{wire_path}" + (f"?{query_out}" if query_out else "")
+        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, scope, body)
+
+    def presign(
+        self,
+        method: str,
+        url: str,
+        expires_in: int,
+        headers: HeadersInput = None,
+        body: object = b"",
+        now: datetime | None = None,
+        payload_hash: str | None = None,
+    ) -> SignedRequest:
+        """Sign in the query string: a URL usable without further headers
+        (except any ``headers`` passed, which are signed and must be sent)."""
+        method = _check_method(method)
+        s = self.settings
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int):
+            raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
+        if not 1 <= expires_in <= s.max_expires:
+            hint = " (raise max_expires explicitly for a store that allows longer)" if expires_in > s.max_expires else ""
+            raise InvalidExpiryError("expires_in", f"must be between 1 and {s.max_expires} seconds, got {expires_in}{hint}")
+        scheme, netloc, path, query = split_url(url)
+        creds = self.credentials()
+        date_time = amz_date(now, self._clock)
+        date = date_time[:8]
+        to_send, canon = collect_headers(headers)
+        for name in list(to_send):
+            lower = name.lower()
+            if lower in _AUTH_PARAMS and lower != "x-amz-date":
+                raise InvalidHeaderError(name, "is a query parameter of a presigned URL, not a header")
+            if lower in _REPLACED_HEADERS or (lower == "x-amz-security-token" and creds.token):
+                del to_send[name]
+                del canon[lower]
+        hashed = self._payload(body, payload_hash, canon, presign=True)
+        canon.setdefault("host", host_header(scheme, netloc))
+        names = sorted(n for n in canon if n not in s.unsigned_headers)
+        signed = ";".join(names)
+        pairs = query_pairs(query)
+        for key, _ in pairs:
+            if key.lower() in _AUTH_PARAMS:
+                raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
+        scope = credential_scope(date, self.region, self.service)
+        auth = [
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", quote(f"{creds.access_key}/{scope}")),
+            ("X-Amz-Date", date_time),
+            ("X-Amz-Expires", str(expires_in)),
+            ("X-Amz-SignedHeaders", quote(signed)),
+        ]
+        token_pair = [("X-Amz-Security-Token", quote(creds.token))] if creds.token else []
+        signed_pairs = pairs + auth + (token_pair if not s.omit_session_token else [])
+        curi, wire_path = self._paths(path)
+        cquery = canonical_query_string(signed_pairs)
+        creq = canonical_request(method, curi, cquery, canonical_headers(canon, names), signed, hashed)
+        sts = string_to_sign(date_time, scope, creq)
+        sig = _signature(self._key(creds, date), sts)
+        query_out = "&".join([f"{k}={v}" for k, v in pairs + auth + token_pair])
+        out_url = f"{scheme}://{netloc}{wire_path}?{query_out}&X-Amz-Signature={sig}"
+        if creds.expiry is not None:
+            _warn_if_expiring(creds, date_time, expires_in)
+        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, scope, body)
+
+
+def _warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
+    """A URL outlives the temporary credentials that signed it: it will fail early."""
+    import calendar
+    import warnings
+
+    start = calendar.timegm(_time.strptime(date_time, "%Y%m%dT%H%M%SZ"))
+    expiry = creds.expiry.timestamp()  # type: ignore[union-attr]
+    if expiry < start + expires_in:
+        warnings.warn(
+            f"the credentials expire {int(expiry - start)} s after signing, before the URL's "
+            f"{expires_in} s: the URL stops working when they do",
+            stacklevel=3,
+        )
