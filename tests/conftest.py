@@ -1,0 +1,16 @@
+"""Shared test configuration: hypothesis profiles and the server fixtures."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+os.environ.setdefault("BOTO_DISABLE_CRT", "true")
+
+pytest_plugins = ["tests.fixtures_s3"]
+
+# "ci" runs enough generated cases for the differential counts the issues ask for.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev"))
