@@ -1,0 +1,119 @@
+"""A small HTTP helper over ``urllib.request`` for the credential sources.
+
+Imported only when a source actually goes to the network.  Redirects are
+never followed (a metadata or STS endpoint has no reason to redirect, and
+following one could send a token elsewhere).  Metadata endpoints (IMDS, the
+container endpoint) bypass proxies: they are link-local or loopback.
+"""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.request
+from http.client import HTTPException
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import IO
+
+__all__ = ["TransportError", "request"]
+
+MAX_BODY = 1 << 20
+
+
+class TransportError(Exception):
+    """No HTTP answer: connection refused, timeout, reset, malformed response."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: object, newurl: str
+    ) -> None:
+        return None
+
+
+_openers: dict[bool, urllib.request.OpenerDirector] = {}
+
+
+def _opener(use_proxy: bool) -> urllib.request.OpenerDirector:
+    opener = _openers.get(use_proxy)
+    if opener is None:
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+        if not use_proxy:
+            handlers.append(urllib.request.ProxyHandler({}))
+        opener = _openers[use_proxy] = urllib.request.build_opener(*handlers)
+    return opener
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float,
+    use_proxy: bool = False,
+) -> tuple[int, bytes]:
+    """(status, body) for any HTTP answer, 4xx/5xx included; TransportError otherwise."""
+    if not url.startswith(("http://", "https://")):
+        raise TransportError(f"not an http(s) URL: {url!r}")
+    req = urllib.request.Request(url, data=body, headers=dict(headers or {}), method=method)  # noqa: S310  (checked above)
+    try:
+        with _opener(use_proxy).open(req, timeout=timeout) as resp:
+            return int(resp.status), resp.read(MAX_BODY)
+    except urllib.error.HTTPError as exc:
+        try:
+            data = exc.read(MAX_BODY)
+        except (OSError, HTTPException):
+            data = b""
+        finally:
+            exc.close()
+        return int(exc.code), data
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(reason):
+            raise TransportError(f"timed out after {timeout:g} s") from None
+        raise TransportError(f"cannot connect: {reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise TransportError(f"timed out after {timeout:g} s") from None
+    except (OSError, HTTPException, ValueError) as exc:
+        raise TransportError(f"{type(exc).__name__}: {exc}") from None
+
+
+def decode_json(body: bytes, source: str) -> object:
+    """The decoded JSON document, or CredentialsError (never quoting the body: it may hold a secret)."""
+    import json
+
+    from ..errors import CredentialsError
+
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise CredentialsError(source, f"the response is not valid JSON ({len(body)} bytes)") from None
+
+
+def error_summary(body: bytes) -> str:
+    """``: Code: Message`` from a JSON or XML error body when it has them, else ``""``."""
+    text = body[:4096].decode("utf-8", "replace")
+    code = message = ""
+    if text.lstrip().startswith("{"):
+        import json
+
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict):
+            code = str(doc.get("code") or doc.get("Code") or "")
+            message = str(doc.get("message") or doc.get("Message") or "")
+    elif text.lstrip().startswith("<"):
+        import re
+
+        m = re.search(r"<Code>([^<]{1,200})</Code>", text)
+        code = m.group(1) if m else ""
+        m = re.search(r"<Message>([^<]{1,500})</Message>", text)
+        message = m.group(1) if m else ""
+    summary = ": ".join(part for part in (code, message[:300]) if part)
+    return f": {summary}" if summary else ""

@@ -1,0 +1,274 @@
+"""The refresh machinery every temporary-credentials source shares.
+
+A :class:`RefreshableProvider` fetches credentials on first use and again a
+few minutes before they expire:
+
+* **Fresh** (no expiry, or more than ``refresh_window`` seconds left): the
+  cached credentials are returned without taking a lock.
+* **Refresh window** (less than ``refresh_window`` left but more than
+  ``expiry_margin``): exactly one thread refreshes; every other thread keeps
+  signing with the current credentials instead of waiting.  If the refresh
+  fails, the current credentials are kept, a :class:`CredentialsRefreshWarning`
+  is issued, and the next attempt waits ``retry_interval`` seconds.
+* **Expired** (nothing yet, or ``expiry_margin`` or less left): callers wait
+  on the lock; the first one fetches, the others find the fresh result.  A
+  failure raises :class:`~sigv4.errors.CredentialsError`.
+
+Credentials within ``expiry_margin`` of their expiry count as expired: a
+request signed with them could reach AWS after they have ended.  A source
+that answers a refresh with credentials still inside the window (nothing
+newer yet) is asked again only after ``retry_interval``, with a warning.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from _thread import allocate_lock
+
+from ..credentials import Credentials
+from ..errors import CredentialsError, SigningError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from datetime import datetime
+
+__all__ = [
+    "CredentialsRefreshWarning",
+    "RefreshableProvider",
+    "StaticProvider",
+    "credentials_from_mapping",
+    "parse_expiry",
+]
+
+DEFAULT_REFRESH_WINDOW = 300.0
+DEFAULT_EXPIRY_MARGIN = 30.0
+DEFAULT_RETRY_INTERVAL = 30.0
+
+
+class CredentialsRefreshWarning(UserWarning):
+    """A refresh failed; the current (still valid) credentials are kept."""
+
+
+def _default_clock() -> float:
+    return _time.time()
+
+
+class StaticProvider:
+    """Fixed credentials that remember where they came from (``method``)."""
+
+    __slots__ = ("_credentials", "method")
+
+    def __init__(self, credentials: Credentials, method: str = "explicit") -> None:
+        if not isinstance(credentials, Credentials):
+            raise CredentialsError("credentials", "must be a sigv4.Credentials")
+        self._credentials = credentials
+        self.method = method
+
+    def get_credentials(self) -> Credentials:
+        return self._credentials
+
+    def __repr__(self) -> str:
+        return f"StaticProvider(method={self.method!r}, credentials={self._credentials!r})"
+
+
+class RefreshableProvider:
+    """Base class: subclasses implement :meth:`_fetch` and set ``method``.
+
+    ``clock`` returns seconds since the epoch (``time.time`` by default,
+    looked up at call time so freezegun can move it).
+    """
+
+    method = "refreshable"
+
+    def __init__(
+        self,
+        *,
+        refresh_window: float = DEFAULT_REFRESH_WINDOW,
+        expiry_margin: float = DEFAULT_EXPIRY_MARGIN,
+        retry_interval: float = DEFAULT_RETRY_INTERVAL,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if not 0 <= expiry_margin <= refresh_window:
+            raise CredentialsError("refresh_window", "must be at least expiry_margin, and both non-negative")
+        self.refresh_window = float(refresh_window)
+        self.expiry_margin = float(expiry_margin)
+        self.retry_interval = float(retry_interval)
+        self._clock = clock or _default_clock
+        self._lock = allocate_lock()
+        self._credentials: Credentials | None = None
+        self._next_attempt = 0.0
+
+    # -- for subclasses -------------------------------------------------------
+
+    def _fetch(self) -> Credentials:
+        """Fetch new credentials; raise CredentialsError (or another SigningError) on failure."""
+        raise NotImplementedError
+
+    # -- public -----------------------------------------------------------------
+
+    def get_credentials(self) -> Credentials:
+        creds = self._credentials
+        now = self._clock()
+        left = _seconds_left(creds, now)
+        if creds is not None and (left is None or left > self.refresh_window):
+            return creds
+        usable = creds is not None and left is not None and left > self.expiry_margin
+        if usable:
+            # Refresh window: one thread refreshes, the others keep signing.
+            if now < self._next_attempt or not self._lock.acquire(blocking=False):
+                return creds  # type: ignore[return-value]
+        else:
+            self._lock.acquire()
+        try:
+            return self._refresh_locked()
+        finally:
+            self._lock.release()
+
+    def refresh(self) -> Credentials:
+        """Fetch new credentials now, whatever the cached ones' expiry (blocks on the lock)."""
+        with self._lock:
+            self._next_attempt = 0.0
+            return self._refresh_locked(force=True)
+
+    @property
+    def expiry(self) -> datetime | None:
+        """Expiry of the cached credentials (None if none fetched yet or they do not expire)."""
+        creds = self._credentials
+        return creds.expiry if creds is not None else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(method={self.method!r})"
+
+    def describe(self) -> str:
+        """The source in words, for messages (subclasses add the profile, the role…)."""
+        return self.method
+
+    # -- internals --------------------------------------------------------------
+
+    def _refresh_locked(self, force: bool = False) -> Credentials:
+        now = self._clock()
+        creds = self._credentials
+        left = _seconds_left(creds, now)
+        if not force and creds is not None and (left is None or left > self.refresh_window):
+            return creds  # another thread refreshed while we waited
+        usable = creds is not None and left is not None and left > self.expiry_margin
+        if not force and usable and now < self._next_attempt:
+            return creds  # type: ignore[return-value]
+        try:
+            new = self._fetch()
+            if not isinstance(new, Credentials):
+                raise CredentialsError(self.method, f"{self.describe()} returned no credentials")
+            new_left = _seconds_left(new, self._clock())
+            if new_left is not None and new_left <= self.expiry_margin:
+                assert new.expiry is not None
+                raise CredentialsError(
+                    self.method,
+                    f"{self.describe()} returned credentials that expire at {new.expiry.isoformat()} "
+                    "(already expired or about to)",
+                )
+        except SigningError as exc:
+            if usable and not force:
+                assert creds is not None and creds.expiry is not None
+                self._next_attempt = now + self.retry_interval
+                import warnings
+
+                warnings.warn(
+                    f"{self.describe()}: refreshing credentials failed ({exc}); keeping the current ones, "
+                    f"which expire at {creds.expiry.isoformat()}",
+                    CredentialsRefreshWarning,
+                    stacklevel=3,
+                )
+                return creds
+            raise
+        self._credentials = new
+        self._next_attempt = 0.0
+        if new_left is not None and new_left <= self.refresh_window:
+            # Nothing newer at the source yet: do not ask again on every call.
+            self._next_attempt = now + self.retry_interval
+            if not force:
+                import warnings
+
+                assert new.expiry is not None
+                warnings.warn(
+                    f"{self.describe()}: the refreshed credentials still expire at {new.expiry.isoformat()} "
+                    f"(in {new_left:.0f} s); will ask again in {self.retry_interval:g} s",
+                    CredentialsRefreshWarning,
+                    stacklevel=3,
+                )
+        return new
+
+
+def _seconds_left(creds: Credentials | None, now: float) -> float | None:
+    if creds is None or creds.expiry is None:
+        return None
+    return creds.expiry.timestamp() - now
+
+
+def parse_expiry(value: object, field: str) -> datetime:
+    """An ISO 8601 timestamp (``2026-11-29T10:00:00Z``, fractions and offsets
+    allowed; no offset means UTC) or an aware datetime → aware datetime."""
+    from datetime import datetime, timedelta, timezone
+
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise CredentialsError(field, "must be timezone-aware")
+        return value
+    if not isinstance(value, str):
+        raise CredentialsError(field, f"must be an ISO 8601 timestamp string, not {type(value).__name__}")
+    import re
+
+    m = re.fullmatch(
+        r"\s*(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?\s*",
+        value,
+    )
+    if m is None:
+        raise CredentialsError(field, f"must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z, got {value[:40]!r}")
+    year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+    micro = int((m.group(7) or "0")[:6].ljust(6, "0"))
+    tz = timezone.utc
+    if m.group(9):
+        delta = timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
+        tz = timezone(delta if m.group(9) == "+" else -delta)
+    try:
+        return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+    except ValueError as exc:
+        raise CredentialsError(field, f"is not a valid timestamp: {exc}") from None
+
+
+def credentials_from_mapping(
+    data: object,
+    source: str,
+    *,
+    token_key: str = "Token",  # noqa: S107  (a field name)
+    require_token: bool = False,
+    require_expiry: bool = False,
+) -> Credentials:
+    """Credentials from a decoded JSON document with ``AccessKeyId``,
+    ``SecretAccessKey``, a token and ``Expiration``.  Error messages name the
+    missing field, never a value."""
+    if not isinstance(data, dict):
+        raise CredentialsError(source, "the response is not a JSON object")
+    doc: Mapping[str, object] = data
+    values: dict[str, str | None] = {}
+    for key, required in (
+        ("AccessKeyId", True),
+        ("SecretAccessKey", True),
+        (token_key, require_token),
+        ("Expiration", require_expiry),
+    ):
+        value = doc.get(key)
+        if value is None or value == "":
+            if required:
+                raise CredentialsError(source, f"the response has no {key}")
+            values[key] = None
+        elif not isinstance(value, str):
+            raise CredentialsError(source, f"{key} in the response is not a string")
+        else:
+            values[key] = value
+    expiry_text = values["Expiration"]
+    expiry = parse_expiry(expiry_text, f"{source} Expiration") if expiry_text is not None else None
+    try:
+        return Credentials(values["AccessKeyId"] or "", values["SecretAccessKey"] or "", values[token_key], expiry)
+    except CredentialsError as exc:
+        raise CredentialsError(source, f"the response holds invalid credentials ({exc.field}: {exc.rule})") from None

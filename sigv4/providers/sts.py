@@ -1,0 +1,326 @@
+"""STS: ``AssumeRole`` (signed by our own :class:`~sigv4.Signer` with the source
+credentials) and ``AssumeRoleWithWebIdentity`` (unsigned; the OIDC token is the
+proof), over ``urllib.request``; the XML answer is parsed with ``xml.etree``.
+
+The endpoint is, in order: an explicit ``endpoint_url``;
+``AWS_ENDPOINT_URL_STS``; ``AWS_ENDPOINT_URL``; the profile's ``endpoint_url``
+(the configured-endpoint settings are ignored when
+``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``/``ignore_configured_endpoint_urls``
+is true); otherwise the regional endpoint of the region
+(``https://sts.<region>.amazonaws.com``, the partition's domain for China,
+GovCloud, ISO and EU sovereign regions, FIPS and dual-stack variants) — or
+the global ``https://sts.amazonaws.com`` (signed for us-east-1) when no region
+is known or ``sts_regional_endpoints = legacy`` asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import CredentialsError
+from .base import RefreshableProvider, parse_expiry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    from ..credentials import Credentials, CredentialsProvider
+
+__all__ = ["AssumeRoleProvider", "WebIdentityProvider", "sts_endpoint"]
+
+API_VERSION = "2011-06-15"
+GLOBAL_ENDPOINT = "https://sts.amazonaws.com"
+# Regions whose STS calls went to the global endpoint under the "legacy" setting.
+_LEGACY_GLOBAL = frozenset(
+    [
+        "ap-northeast-1",
+        "ap-south-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "aws-global",
+        "ca-central-1",
+        "eu-central-1",
+        "eu-north-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+    ]
+)
+# (region prefix, DNS suffix, dual-stack DNS suffix), as in botocore's partitions.json.
+_PARTITIONS = (
+    ("cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn"),
+    ("us-isob-", "sc2s.sgov.gov", "api.aws.scloud"),
+    ("us-isof-", "csp.hci.ic.gov", "api.aws.hci.ic.gov"),
+    ("us-iso-", "c2s.ic.gov", "api.aws.ic.gov"),
+    ("eu-isoe-", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk"),
+    ("eusc-", "amazonaws.eu", "api.amazonwebservices.eu"),
+)
+_REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _flag(environ: Mapping[str, str], config: Mapping[str, Any], env_name: str, config_name: str) -> bool:
+    value = environ.get(env_name)
+    if value is None:
+        value = config.get(config_name)
+    return isinstance(value, str) and value.strip().lower() == "true"
+
+
+def sts_endpoint(
+    region: str | None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config: Mapping[str, Any] | None = None,
+    endpoint_url: str | None = None,
+) -> tuple[str, str]:
+    """``(endpoint URL, signing region)`` for STS, resolved as botocore does.
+
+    ``config`` is the profile's settings (``sts_regional_endpoints``,
+    ``use_fips_endpoint``, ``use_dualstack_endpoint``, ``endpoint_url``,
+    ``ignore_configured_endpoint_urls``, and optionally a nested ``sts``
+    mapping with ``endpoint_url`` from a ``services`` section)."""
+    env = os.environ if environ is None else environ
+    cfg = config or {}
+    signing_region = region or "us-east-1"
+    if endpoint_url is None and not _flag(env, cfg, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls"):
+        nested = cfg.get("sts")
+        service_url = nested.get("endpoint_url") if isinstance(nested, dict) else None
+        endpoint_url = env.get("AWS_ENDPOINT_URL_STS") or service_url or env.get("AWS_ENDPOINT_URL") or cfg.get("endpoint_url")
+    if endpoint_url:
+        if not endpoint_url.startswith(("http://", "https://")):
+            raise CredentialsError("AWS_ENDPOINT_URL_STS", f"must be an http:// or https:// URL, got {endpoint_url!r}")
+        return endpoint_url, signing_region
+    if not region or region == "aws-global":
+        return GLOBAL_ENDPOINT, "us-east-1"
+    if not set(region) <= _REGION_CHARS:
+        raise CredentialsError("region", f"{region!r} is not a region name")
+    legacy = (env.get("AWS_STS_REGIONAL_ENDPOINTS") or cfg.get("sts_regional_endpoints") or "regional").strip().lower()
+    if legacy not in ("regional", "legacy"):
+        raise CredentialsError("sts_regional_endpoints", f"must be 'regional' or 'legacy', got {legacy!r}")
+    fips = _flag(env, cfg, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+    dualstack = _flag(env, cfg, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
+    if legacy == "legacy" and region in _LEGACY_GLOBAL and not fips and not dualstack:
+        return GLOBAL_ENDPOINT, "us-east-1"
+    domain, dual_domain = "amazonaws.com", "api.aws"
+    for prefix, dom, dual in _PARTITIONS:
+        if region.startswith(prefix):
+            domain, dual_domain = dom, dual
+            break
+    if dualstack:
+        domain = dual_domain
+    # GovCloud's plain endpoint is already FIPS; its dual-stack one is not.
+    name = "sts-fips" if fips and (dualstack or not region.startswith("us-gov-")) else "sts"
+    return f"https://{name}.{region}.{domain}", region
+
+
+def _find(root: Any, name: str) -> Any:
+    """First element with local name ``name`` (namespace-agnostic)."""
+    for el in root.iter():
+        if el.tag == name or el.tag.endswith("}" + name):
+            return el
+    return None
+
+
+def parse_sts_response(body: bytes, action: str) -> Credentials:
+    """Credentials from an ``<AssumeRole…Response>``; CredentialsError with
+    AWS's code and message from an ``<ErrorResponse>``."""
+    from xml.etree import ElementTree
+
+    from ..credentials import Credentials
+
+    try:
+        # Only STS's answer is parsed; expat (>= 2.4.1, bundled with every supported
+        # Python) refuses entity-expansion bombs, and external entities are never fetched.
+        root = ElementTree.fromstring(body)  # noqa: S314
+    except ElementTree.ParseError:
+        raise CredentialsError(action, f"STS answered with a body that is not XML ({len(body)} bytes)") from None
+    error = _find(root, "Error")
+    if error is not None:
+        code = _find(error, "Code")
+        message = _find(error, "Message")
+        raise CredentialsError(
+            action,
+            f"STS refused: {(code.text or '') if code is not None else 'unknown error'}"
+            + (f": {(message.text or '')[:300]}" if message is not None else ""),
+        )
+    creds = _find(root, "Credentials")
+    if creds is None:
+        raise CredentialsError(action, "STS answer has no <Credentials>")
+    values: dict[str, str] = {}
+    for field in ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"):
+        el = _find(creds, field)
+        if el is None or not (el.text or "").strip():
+            raise CredentialsError(action, f"STS answer has no <{field}>")
+        values[field] = (el.text or "").strip()
+    expiry = parse_expiry(values["Expiration"], f"{action} Expiration")
+    try:
+        return Credentials(values["AccessKeyId"], values["SecretAccessKey"], values["SessionToken"], expiry)
+    except CredentialsError as exc:
+        raise CredentialsError(action, f"STS answer holds invalid credentials ({exc.field}: {exc.rule})") from None
+
+
+class _StsProvider(RefreshableProvider):
+    action = ""
+
+    def __init__(
+        self,
+        role_arn: str,
+        *,
+        role_session_name: str | None = None,
+        duration_seconds: int | str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        config: Mapping[str, Any] | None = None,
+        timeout: float = 10.0,
+        attempts: int = 2,
+        profile: str | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(clock=clock)
+        where = f" (profile {profile!r})" if profile else ""
+        if not isinstance(role_arn, str) or not role_arn.startswith("arn:"):
+            raise CredentialsError("role_arn", f"must be an IAM role ARN such as arn:aws:iam::123456789012:role/name{where}")
+        self.role_arn = role_arn
+        self.role_session_name = role_session_name
+        self.duration_seconds = _duration(duration_seconds, where)
+        self.endpoint_url, self.signing_region = sts_endpoint(region, environ=environ, config=config, endpoint_url=endpoint_url)
+        if attempts < 1:
+            raise CredentialsError("attempts", "must be at least 1")
+        self.timeout = timeout
+        self.attempts = attempts
+        self.profile = profile
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(role_arn={self.role_arn!r}, endpoint_url={self.endpoint_url!r}, profile={self.profile!r})"
+
+    def describe(self) -> str:
+        return f"{self.action} of {self.role_arn}" + (f" (profile {self.profile!r})" if self.profile else "")
+
+    def _params(self) -> list[tuple[str, str]]:
+        session = self.role_session_name or f"sigv4-session-{int(self._clock())}"
+        params = [("Action", self.action), ("Version", API_VERSION), ("RoleArn", self.role_arn), ("RoleSessionName", session)]
+        if self.duration_seconds is not None:
+            params.append(("DurationSeconds", str(self.duration_seconds)))
+        return params
+
+    def _headers_for(self, body: bytes) -> dict[str, str]:
+        return {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+
+    def _post(self, params: list[tuple[str, str]]) -> Credentials:
+        from urllib.parse import quote, urlencode
+
+        from ._http import TransportError, error_summary, request
+
+        body = urlencode(params, quote_via=quote).encode("ascii")
+        problem = ""
+        for _ in range(self.attempts):
+            headers = self._headers_for(body)
+            try:
+                status, answer = request(
+                    "POST", self.endpoint_url, headers=headers, body=body, timeout=self.timeout, use_proxy=True
+                )
+            except TransportError as exc:
+                problem = str(exc)
+                continue
+            if status == 200:
+                return parse_sts_response(answer, self.action)
+            summary = error_summary(answer)
+            problem = f"HTTP {status}{summary}"
+            if status < 500 and not any(code in summary for code in ("Throttling", "IDPCommunicationError")):
+                break
+        raise CredentialsError(self.action, f"{self.role_arn} via {self.endpoint_url}: {problem}")
+
+
+def mfa_refused(profile: str | None, role_arn: str) -> CredentialsError:
+    """The error for a role that needs an MFA code: there is nobody to type it."""
+    return CredentialsError(
+        "mfa_serial",
+        f"profile {profile!r} requires an MFA code to assume {role_arn}: interactive MFA is not supported; "
+        "get temporary credentials first (e.g. `aws sts get-session-token --serial-number ARN --token-code CODE`) "
+        "and pass them in the environment or a profile of their own",
+    )
+
+
+def _duration(value: int | str | None, where: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise CredentialsError("duration_seconds", f"must be a whole number of seconds, got {value!r}{where}") from None
+    if not 900 <= seconds <= 43200:
+        raise CredentialsError("duration_seconds", f"must be between 900 and 43200, got {seconds}{where}")
+    return seconds
+
+
+class AssumeRoleProvider(_StsProvider):
+    """``sts:AssumeRole`` with credentials from ``source`` (any provider)."""
+
+    method = "assume-role"
+    action = "AssumeRole"
+
+    def __init__(
+        self,
+        source: Credentials | CredentialsProvider,
+        role_arn: str,
+        *,
+        external_id: str | None = None,
+        mfa_serial: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if mfa_serial:
+            raise mfa_refused(kwargs.get("profile"), role_arn)
+        super().__init__(role_arn, **kwargs)
+        if not callable(getattr(source, "get_credentials", None)):
+            raise CredentialsError("source", "must be Credentials or a provider with get_credentials()")
+        self.source = source
+        self.external_id = external_id
+
+    def _params(self) -> list[tuple[str, str]]:
+        params = super()._params()
+        if self.external_id:
+            params.append(("ExternalId", self.external_id))
+        return params
+
+    def _headers_for(self, body: bytes) -> dict[str, str]:
+        from ..signer import Signer
+        from ..urls import host_header, split_url
+
+        scheme, netloc, _, _ = split_url(self.endpoint_url)
+        # Sent as signed: urllib would otherwise write an explicit default port into Host.
+        headers = {"Host": host_header(scheme, netloc), **super()._headers_for(body)}
+        signer = Signer(self.source, self.signing_region, "sts", clock=self._clock)
+        return signer.sign("POST", self.endpoint_url, headers=headers, body=body).headers
+
+    def _fetch(self) -> Credentials:
+        return self._post(self._params())
+
+
+class WebIdentityProvider(_StsProvider):
+    """``sts:AssumeRoleWithWebIdentity`` with the OIDC token read from
+    ``token_file`` on every fetch (EKS IRSA rotates it)."""
+
+    method = "assume-role-with-web-identity"
+    action = "AssumeRoleWithWebIdentity"
+
+    def __init__(self, role_arn: str, token_file: str, **kwargs: Any) -> None:
+        super().__init__(role_arn, **kwargs)
+        if not token_file:
+            raise CredentialsError("web_identity_token_file", "must be a file path")
+        self.token_file = token_file
+
+    def _fetch(self) -> Credentials:
+        try:
+            with open(self.token_file, encoding="utf-8") as f:
+                token = f.read().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CredentialsError("web_identity_token_file", f"cannot read {self.token_file!r}: {type(exc).__name__}") from None
+        if not token:
+            raise CredentialsError("web_identity_token_file", f"{self.token_file!r} is empty")
+        return self._post([*self._params(), ("WebIdentityToken", token)])
