@@ -1,0 +1,105 @@
+"""Factories for :data:`sigv4.session.CLIENT_FACTORIES`: ``sigv4.client('rds' |
+'dsql' | 'eks', ...)``.
+
+Each is called as ``factory(session, region_name=..., credentials=...,
+endpoint_url=..., config=..., use_ssl=...)`` with the region and credentials
+already resolved the boto3 way (either may be ``None``).  The EKS one also
+reads, as botocore does for its STS client: ``use_fips_endpoint`` /
+``use_dualstack_endpoint`` (``config``, ``AWS_USE_FIPS_ENDPOINT`` /
+``AWS_USE_DUALSTACK_ENDPOINT``, the profile), ``sts_regional_endpoints``
+(``AWS_STS_REGIONAL_ENDPOINTS``, the profile) and the STS endpoint URL
+(``endpoint_url``, ``AWS_ENDPOINT_URL_STS``, ``AWS_ENDPOINT_URL``, the profile's
+``[services]`` block).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..credentials import Credentials, CredentialsProvider
+    from ..session import Session
+    from .eks import EKSClient
+    from .rds import DSQLClient, RDSClient
+
+__all__ = ["dsql_client", "eks_client", "rds_client"]
+
+
+def _region(region_name: object) -> str | None:
+    from ..exceptions import ParamValidationError
+
+    if region_name is None or region_name == "":
+        return None
+    if not isinstance(region_name, str):
+        raise ParamValidationError("region_name", f"must be a str, not {type(region_name).__name__}")
+    return region_name
+
+
+def rds_client(
+    session: Session,
+    *,
+    region_name: str | None,
+    credentials: Credentials | CredentialsProvider | None,
+    endpoint_url: str | None = None,
+    config: dict[str, Any] | None = None,
+    use_ssl: bool = True,
+) -> RDSClient:
+    """``sigv4.client('rds')``.  ``endpoint_url`` is accepted and unused: the
+    token names the database host, not an RDS API endpoint."""
+    from .rds import RDSClient
+
+    return RDSClient(credentials, _region(region_name))
+
+
+def dsql_client(
+    session: Session,
+    *,
+    region_name: str | None,
+    credentials: Credentials | CredentialsProvider | None,
+    endpoint_url: str | None = None,
+    config: dict[str, Any] | None = None,
+    use_ssl: bool = True,
+) -> DSQLClient:
+    """``sigv4.client('dsql')``; ``endpoint_url`` is accepted and unused."""
+    from .rds import DSQLClient
+
+    return DSQLClient(credentials, _region(region_name))
+
+
+def eks_client(
+    session: Session,
+    *,
+    region_name: str | None,
+    credentials: Credentials | CredentialsProvider | None,
+    endpoint_url: str | None = None,
+    config: dict[str, Any] | None = None,
+    use_ssl: bool = True,
+) -> EKSClient:
+    """``sigv4.client('eks')``: tokens signed for STS with the settings
+    ``aws eks get-token`` would use (NoRegionError without a region)."""
+    from ..awsconfig import as_bool
+    from ..exceptions import InvalidConfigError
+    from .eks import EKSClient
+
+    cfg = config or {}
+    fips = cfg.get("use_fips_endpoint")
+    if fips is None:
+        fips = session._setting("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+    dualstack = cfg.get("use_dualstack_endpoint")
+    if dualstack is None:
+        dualstack = session._setting("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
+    regional = session._setting("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints") or "regional"
+    if not isinstance(regional, str):
+        raise InvalidConfigError("sts_regional_endpoints", "must be 'regional' or 'legacy'")
+    endpoint = session._endpoint_url(endpoint_url, "STS")
+    if endpoint and "://" not in endpoint:
+        endpoint = ("https://" if use_ssl else "http://") + endpoint
+    return EKSClient(
+        credentials,
+        _region(region_name),
+        use_fips_endpoint=as_bool(fips),
+        use_dualstack_endpoint=as_bool(dualstack),
+        sts_regional_endpoints=regional,
+        endpoint_url=endpoint,
+    )
