@@ -13,8 +13,28 @@ if TYPE_CHECKING:
 
 __all__ = ["SigningSettings", "settings_for", "DEFAULT_UNSIGNED_HEADERS", "S3_SERVICES", "MAX_EXPIRES"]
 
-#: Headers never signed: proxies and HTTP stacks add, drop or rewrite them.
-DEFAULT_UNSIGNED_HEADERS = frozenset({"user-agent", "x-amzn-trace-id", "expect", "transfer-encoding"})
+#: Headers never signed: proxies, HTTP stacks and tracing add, drop or rewrite
+#: them (hop-by-hop headers, user agents, trace context).  The same list as
+#: botocore 1.44.8's, a superset of the AWS suite's four (user-agent,
+#: x-amzn-trace-id, expect, transfer-encoding).
+DEFAULT_UNSIGNED_HEADERS = frozenset(
+    {
+        "baggage",
+        "connection",
+        "expect",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "traceparent",
+        "tracestate",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "user-agent",
+        "x-amzn-trace-id",
+    }
+)
 
 #: Service names signed with S3's rules (single encoding, no normalisation,
 #: ``x-amz-content-sha256``, ``UNSIGNED-PAYLOAD`` in presigned URLs).

@@ -115,3 +115,10 @@ def test_generic_presign_matches_botocore(case: dict[str, object]) -> None:
 @given(query_cases(s3=True))
 def test_s3_presign_matches_botocore(case: dict[str, object]) -> None:
     _check_query(case, s3=True)
+
+
+def test_unsigned_headers_are_botocores() -> None:
+    """Our default unsigned headers are exactly botocore's blacklist."""
+    from botocore.auth import SIGNED_HEADERS_BLACKLIST
+
+    assert sigv4.SigningSettings().unsigned_headers == frozenset(SIGNED_HEADERS_BLACKLIST)
