@@ -8,10 +8,9 @@ any step alone.
 
 from __future__ import annotations
 
-from hashlib import sha256
-
 from .errors import InvalidHeaderError
-from .urls import normalize_path, quote_path, unquote_to_bytes
+from .keys import sha256
+from .urls import is_canonical_path, normalize_path, quote_path, unquote_to_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,6 +53,8 @@ def canonical_uri(path: str, *, double_encode: bool, normalize: bool) -> str:
     """
     if double_encode:
         return quote_path(normalize_path(path) if normalize else (path or "/"))
+    if not normalize and is_canonical_path(path):
+        return path or "/"
     raw = unquote_to_bytes(path)
     if normalize:
         # latin-1 maps bytes 1:1 onto code points, so normalising the text

@@ -9,14 +9,24 @@ it: that is an error here, and the caller chooses ``payload_hash=`` or
 
 from __future__ import annotations
 
-from hashlib import sha256
-
 from .canonical import EMPTY_SHA256
 from .errors import PayloadError
+from .keys import sha256 as _builtin_sha256
 
 __all__ = ["payload_hash", "hash_file", "is_hashable_body"]
 
 _BLOCK = 1 << 20
+# Up to this size a body is hashed with the built-in SHA-256 (no OpenSSL to
+# load on a cold start); larger ones with hashlib, which is ~7x faster per byte.
+_SMALL_BODY = 512
+
+
+def _sha256_hex(data: bytes | bytearray | memoryview) -> str:
+    if len(data) <= _SMALL_BODY:
+        return _builtin_sha256(data).hexdigest()
+    from hashlib import sha256
+
+    return sha256(data).hexdigest()
 
 
 def is_hashable_body(body: object) -> bool:
@@ -37,6 +47,8 @@ def _seekable(body: object) -> bool:
 def hash_file(fileobj: object) -> str:
     """SHA-256 of a seekable binary file from its current position to the end;
     the position is restored afterwards."""
+    from hashlib import sha256
+
     start = fileobj.tell()  # type: ignore[attr-defined]
     digest = sha256()
     buf = bytearray(_BLOCK)
@@ -69,9 +81,9 @@ def payload_hash(body: object) -> str:
     if body is None:
         return EMPTY_SHA256
     if isinstance(body, (bytes, bytearray, memoryview)):
-        return sha256(body).hexdigest() if len(body) else EMPTY_SHA256
+        return _sha256_hex(body) if len(body) else EMPTY_SHA256
     if isinstance(body, str):
-        return sha256(body.encode("utf-8")).hexdigest() if body else EMPTY_SHA256
+        return _sha256_hex(body.encode("utf-8")) if body else EMPTY_SHA256
     if _seekable(body):
         return hash_file(body)
     if hasattr(body, "read") or hasattr(body, "__iter__"):

@@ -18,8 +18,6 @@ from .canonical import (
     canonical_request,
     canonical_uri,
     collect_headers,
-    credential_scope,
-    string_to_sign,
 )
 from .credentials import Credentials
 from .errors import (
@@ -30,8 +28,7 @@ from .errors import (
     InvalidTimeError,
     SigningError,
 )
-from .keys import signature as _signature
-from .keys import signing_key
+from .keys import DayKey
 from .payload import payload_hash as _payload_hash
 from .settings import settings_for
 from .urls import host_header, query_pairs, quote, quote_path, quote_wire_path, split_url, unquote_to_bytes
@@ -120,17 +117,36 @@ def _check_scope(field: str, value: object) -> str:
     return value
 
 
+# Methods already in canonical form skip the checks below.
+_COMMON_METHODS = frozenset({"GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS"})
+
+
 def _check_method(method: object) -> str:
+    if type(method) is str and method in _COMMON_METHODS:
+        return method
     if not isinstance(method, str) or not method or not method.isascii() or not method.isalpha():
         raise SigningError("method", f"must be an HTTP method such as 'GET', got {method!r}")
     return method.upper()
 
 
+# The last timestamp formatted, as (second or datetime, text): signing many
+# requests a second formats it once.  Datetimes are immutable, so the same
+# object always gives the same text.  Swapping a whole tuple is thread-safe.
+_last_second: tuple[int, str] = (-1, "")
+_last_now: tuple[object, str] = (None, "")
+
+
 def amz_date(now: datetime | None, clock: Callable[[], float] = _default_clock) -> str:
     """``YYYYMMDDTHHMMSSZ`` for ``now`` (an aware datetime) or the clock."""
+    global _last_second, _last_now
     if now is None:
-        t = _time.gmtime(clock())
+        second = int(clock() // 1)  # floor, as gmtime() rounds
+        if _last_second[0] == second:
+            return _last_second[1]
+        t = _time.gmtime(second)
     else:
+        if _last_now[0] is now:
+            return _last_now[1]
         try:
             offset = now.utcoffset()
         except (AttributeError, TypeError):
@@ -138,7 +154,12 @@ def amz_date(now: datetime | None, clock: Callable[[], float] = _default_clock) 
         if offset is None:
             raise InvalidTimeError("now", "must be timezone-aware (e.g. datetime.now(timezone.utc))")
         t = now.utctimetuple()
-    return f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
+    text = f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
+    if now is None:
+        _last_second = (second, text)
+    else:
+        _last_now = (now, text)
+    return text
 
 
 class Signer:
@@ -149,7 +170,7 @@ class Signer:
     for ``service`` (S3's rules for ``"s3"``, the generic ones otherwise).
     """
 
-    __slots__ = ("_clock", "_key_cache", "_provider", "region", "service", "settings")
+    __slots__ = ("_clock", "_day_cache", "_provider", "region", "service", "settings")
 
     def __init__(
         self,
@@ -189,7 +210,7 @@ class Signer:
         else:
             self.settings = settings_for(service, **overrides)
         self._clock = clock or _default_clock
-        self._key_cache: tuple[str, str, bytes] | None = None
+        self._day_cache: DayKey | None = None
 
     def __repr__(self) -> str:
         return f"Signer(region={self.region!r}, service={self.service!r}, settings={self.settings!r})"
@@ -210,7 +231,7 @@ class Signer:
         self.service = state["service"]  # type: ignore[assignment]
         self.settings = state["settings"]  # type: ignore[assignment]
         self._clock = state["clock"] or _default_clock  # type: ignore[assignment]
-        self._key_cache = None
+        self._day_cache = None
 
     # -- pieces -------------------------------------------------------------
 
@@ -221,13 +242,14 @@ class Signer:
             raise CredentialsError("credentials", "provider returned no Credentials")
         return creds
 
-    def _key(self, creds: Credentials, date: str) -> bytes:
-        cached = self._key_cache
-        if cached is not None and cached[0] == date and cached[1] == creds.secret_key:
-            return cached[2]
-        key = signing_key(creds.secret_key, date, self.region, self.service)
-        self._key_cache = (date, creds.secret_key, key)
-        return key
+    def _day(self, creds: Credentials, date: str) -> DayKey:
+        day = self._day_cache
+        if day is None or day.date != date or (day.creds is not creds and day.creds != creds):
+            day = self._day_cache = DayKey(creds, date, self.region, self.service)
+        day.builtin_uses_left -= 1
+        if day.builtin_uses_left <= 0:  # a busy signer: worth loading OpenSSL (see DayKey)
+            day = self._day_cache = DayKey(creds, date, self.region, self.service, openssl=True)
+        return day
 
     def _paths(self, path: str) -> tuple[str, str]:
         """(canonical URI, path to send)."""
@@ -238,6 +260,20 @@ class Signer:
         # Single encoding: the wire path is the decoded path encoded once,
         # i.e. the canonical one before any normalisation.
         return canon, (canon if not s.normalize_path else quote_path(unquote_to_bytes(path) or b"/"))
+
+    def _caller_headers(self, headers: HeadersInput, creds: Credentials, presign: bool) -> tuple[dict[str, str], dict[str, str]]:
+        """The caller's headers (to send, canonical), less those the signer writes itself."""
+        if headers is None or (type(headers) is dict and not headers):
+            return {}, {}
+        to_send, canon = collect_headers(headers)
+        for name in list(to_send):
+            lower = name.lower()
+            if presign and lower in _AUTH_PARAMS and lower != "x-amz-date":
+                raise InvalidHeaderError(name, "is a query parameter of a presigned URL, not a header")
+            if lower in _REPLACED_HEADERS or (lower == "x-amz-security-token" and creds.token):
+                del to_send[name]
+                del canon[lower]
+        return to_send, canon
 
     def _payload(self, body: object, given: str | None, canonical: dict[str, str], presign: bool) -> str:
         if given is not None:
@@ -265,13 +301,8 @@ class Signer:
         scheme, netloc, path, query = split_url(url)
         creds = self.credentials()
         date_time = amz_date(now, self._clock)
-        date = date_time[:8]
-        to_send, canon = collect_headers(headers)
-        for name in list(to_send):
-            lower = name.lower()
-            if lower in _REPLACED_HEADERS or (lower == "x-amz-security-token" and creds.token):
-                del to_send[name]
-                del canon[lower]
+        day = self._day(creds, date_time[:8])
+        to_send, canon = self._caller_headers(headers, creds, presign=False)
         hashed = self._payload(body, payload_hash, canon, presign=False)
         canon.setdefault("host", host_header(scheme, netloc))
         canon["x-amz-date"] = date_time
@@ -289,15 +320,16 @@ class Signer:
         pairs = query_pairs(query)
         signed = ";".join(names)
         creq = canonical_request(method, curi, canonical_query_string(pairs), canonical_headers(canon, names), signed, hashed)
-        scope = credential_scope(date, self.region, self.service)
-        sts = string_to_sign(date_time, scope, creq)
-        sig = _signature(self._key(creds, date), sts)
-        to_send["Authorization"] = f"{ALGORITHM} Credential={creds.access_key}/{scope}, SignedHeaders={signed}, Signature={sig}"
+        # string_to_sign(), hashing with the day key's SHA-256.
+        sts = f"{ALGORITHM}\n{date_time}\n{day.scope}\n{day.sha256(creq.encode('utf-8')).hexdigest()}"
+        sig = day.hmac.hexdigest(sts.encode("utf-8"))
+        to_send["Authorization"] = f"{day.authorization_prefix}{signed}, Signature={sig}"
         if creds.token and s.omit_session_token:
             to_send["X-Amz-Security-Token"] = creds.token
-        query_out = "&".join([f"{k}={v}" for k, v in pairs])
-        out_url = f"{scheme}://{netloc}{wire_path}" + (f"?{query_out}" if query_out else "")
-        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, scope, body)
+        out_url = f"{scheme}://{netloc}{wire_path}"
+        if pairs:
+            out_url += "?" + "&".join([f"{k}={v}" for k, v in pairs])
+        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, day.scope, body)
 
     def presign(
         self,
@@ -321,43 +353,42 @@ class Signer:
         scheme, netloc, path, query = split_url(url)
         creds = self.credentials()
         date_time = amz_date(now, self._clock)
-        date = date_time[:8]
-        to_send, canon = collect_headers(headers)
-        for name in list(to_send):
-            lower = name.lower()
-            if lower in _AUTH_PARAMS and lower != "x-amz-date":
-                raise InvalidHeaderError(name, "is a query parameter of a presigned URL, not a header")
-            if lower in _REPLACED_HEADERS or (lower == "x-amz-security-token" and creds.token):
-                del to_send[name]
-                del canon[lower]
+        day = self._day(creds, date_time[:8])
+        to_send, canon = self._caller_headers(headers, creds, presign=True)
         hashed = self._payload(body, payload_hash, canon, presign=True)
-        canon.setdefault("host", host_header(scheme, netloc))
-        names = sorted(n for n in canon if n not in s.unsigned_headers)
-        signed = ";".join(names)
+        if not canon:  # only the host, which is always signed
+            names = ["host"]
+            signed = signed_query = "host"
+            header_block = f"host:{host_header(scheme, netloc)}\n"
+        else:
+            canon.setdefault("host", host_header(scheme, netloc))
+            names = sorted(n for n in canon if n not in s.unsigned_headers)
+            signed = ";".join(names)
+            signed_query = quote(signed)
+            header_block = canonical_headers(canon, names)
         pairs = query_pairs(query)
         for key, _ in pairs:
             if key.lower() in _AUTH_PARAMS:
                 raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
-        scope = credential_scope(date, self.region, self.service)
-        auth = [
-            ("X-Amz-Algorithm", ALGORITHM),
-            ("X-Amz-Credential", quote(f"{creds.access_key}/{scope}")),
-            ("X-Amz-Date", date_time),
-            ("X-Amz-Expires", str(expires_in)),
-            ("X-Amz-SignedHeaders", quote(signed)),
-        ]
-        token_pair = [("X-Amz-Security-Token", quote(creds.token))] if creds.token else []
-        signed_pairs = pairs + auth + (token_pair if not s.omit_session_token else [])
+        # The X-Amz-* parameters, written in sorted order (Security-Token sorts before SignedHeaders).
+        auth = f"X-Amz-Algorithm={ALGORITHM}&X-Amz-Credential={day.credential}&X-Amz-Date={date_time}&X-Amz-Expires={expires_in}"
+        token = f"&X-Amz-Security-Token={day.token}" if day.token else ""
+        signed_token = "" if s.omit_session_token else token
+        cquery = f"{auth}{signed_token}&X-Amz-SignedHeaders={signed_query}"
+        url_query = f"{auth}&X-Amz-SignedHeaders={signed_query}{token}"
+        if pairs:
+            # The caller's pairs and ours sorted together (ours read back from cquery).
+            cquery = canonical_query_string(pairs + query_pairs(cquery))
+            url_query = "&".join([f"{k}={v}" for k, v in pairs]) + "&" + url_query
         curi, wire_path = self._paths(path)
-        cquery = canonical_query_string(signed_pairs)
-        creq = canonical_request(method, curi, cquery, canonical_headers(canon, names), signed, hashed)
-        sts = string_to_sign(date_time, scope, creq)
-        sig = _signature(self._key(creds, date), sts)
-        query_out = "&".join([f"{k}={v}" for k, v in pairs + auth + token_pair])
-        out_url = f"{scheme}://{netloc}{wire_path}?{query_out}&X-Amz-Signature={sig}"
+        creq = canonical_request(method, curi, cquery, header_block, signed, hashed)
+        # string_to_sign(), hashing with the day key's SHA-256.
+        sts = f"{ALGORITHM}\n{date_time}\n{day.scope}\n{day.sha256(creq.encode('utf-8')).hexdigest()}"
+        sig = day.hmac.hexdigest(sts.encode("utf-8"))
+        out_url = f"{scheme}://{netloc}{wire_path}?{url_query}&X-Amz-Signature={sig}"
         if creds.expiry is not None:
             _warn_if_expiring(creds, date_time, expires_in)
-        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, scope, body)
+        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, day.scope, body)
 
     def sign_chunked(
         self,
