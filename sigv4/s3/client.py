@@ -1,0 +1,207 @@
+"""``S3Client``: boto3's ``generate_presigned_url`` / ``generate_presigned_post``
+without boto3.
+
+Built by :func:`sigv4.client` / :meth:`sigv4.Session.client`; everything that
+does not depend on the call (addressing rules, credentials, the signer) is
+settled when the client is built, so a presign is: look up the operation,
+place the parameters, pick the host, sign.  No network, no file reads.
+
+The URL is byte for byte what boto3 1.44.8 returns with
+``Config(signature_version='s3v4')`` for the same inputs and time, except where
+boto3's URL does not work (see :mod:`sigv4.s3.endpoints`), and sigv4 always
+signs with SigV4 (boto3 silently uses SigV2 in some configurations).
+"""
+
+from __future__ import annotations
+
+from ..settings import MAX_EXPIRES
+from ..signer import Signer
+from .operations import OPERATIONS, operation
+from .params import _invalid, serialize
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from datetime import datetime
+    from typing import Any
+
+    from ..credentials import Credentials, CredentialsProvider
+    from ..signer import SignedRequest
+    from .endpoints import Addressing
+
+__all__ = ["S3Client", "ClientMeta"]
+
+
+class ClientMeta:
+    """What boto3 exposes as ``client.meta``: ``region_name``, ``endpoint_url``,
+    ``service_name``, ``partition`` and the resolved ``config`` (a dict)."""
+
+    __slots__ = ("config", "endpoint_url", "partition", "region_name", "service_name")
+
+    def __init__(self, region_name: str, endpoint_url: str, partition: str, config: dict[str, Any]) -> None:
+        self.service_name = "s3"
+        self.region_name = region_name
+        self.endpoint_url = endpoint_url
+        self.partition = partition
+        self.config = config
+
+    def __repr__(self) -> str:
+        return f"ClientMeta(region_name={self.region_name!r}, endpoint_url={self.endpoint_url!r})"
+
+
+def _split_base(base: str) -> tuple[str, str]:
+    """``scheme://authority`` and the path of an endpoint's base URL."""
+    cut = base.find("/", base.find("://") + 3)
+    return (base, "") if cut == -1 else (base[:cut], base[cut:])
+
+
+def _join(path: str, url_path: str) -> str:
+    """botocore's ``_urljoin``: the endpoint's path, then the operation's."""
+    if not url_path:
+        return path or "/"
+    if path.endswith("/"):
+        return path[:-1] + url_path
+    return path + url_path
+
+
+class S3Client:
+    """Presigns S3 requests the way ``boto3.client('s3')`` does.
+
+    ``credentials`` is a :class:`sigv4.Credentials`, any provider with
+    ``get_credentials()``, or ``None`` (then presigning raises
+    :class:`~sigv4.exceptions.NoCredentialsError`, as boto3 does).
+    ``max_expires`` raises the 7-day cap on ``ExpiresIn`` for S3-compatible
+    stores that allow longer; ``clock`` replaces ``time.time`` (tests).
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials | CredentialsProvider | None,
+        addressing: Addressing,
+        *,
+        max_expires: int = MAX_EXPIRES,
+        endpoint_url: str | None = None,
+        config: dict[str, Any] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._credentials = credentials
+        self._addressing = addressing
+        self._max_expires = max_expires
+        self._clock = clock
+        self._signers: dict[tuple[str, str], Signer] = {}
+        # (bucket, path-style forced) -> (scheme://authority, base path, signer)
+        self._routes: dict[tuple[str | None, bool], tuple[str, str, Signer]] = {}
+        region = addressing.region
+        shown = endpoint_url or addressing.resolve(None)[0]
+        self.meta = ClientMeta(region, shown, addressing.partition, dict(config or {}))
+
+    def __repr__(self) -> str:
+        return f"<sigv4 S3Client region={self.meta.region_name!r} endpoint={self.meta.endpoint_url!r}>"
+
+    # -- pieces -----------------------------------------------------------------
+
+    def _signer(self, region: str, service: str) -> Signer:
+        signer = self._signers.get((region, service))
+        if signer is None:
+            if self._credentials is None:
+                from ..exceptions import NoCredentialsError
+
+                raise NoCredentialsError()
+            signer = Signer(self._credentials, region, service, max_expires=self._max_expires, clock=self._clock)
+            self._signers[(region, service)] = signer
+        return signer
+
+    @staticmethod
+    def can_presign(ClientMethod: str) -> bool:
+        """Whether ``ClientMethod`` is an operation this client can presign."""
+        return ClientMethod in OPERATIONS
+
+    def presign(
+        self,
+        ClientMethod: str,
+        Params: Mapping[str, Any] | None = None,
+        ExpiresIn: int = 3600,
+        HttpMethod: str | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> SignedRequest:
+        """As :meth:`generate_presigned_url`, returning the whole
+        :class:`sigv4.SignedRequest`: ``.url``, and ``.headers`` -- the headers
+        the request must carry byte for byte (``Content-Type``, ``x-amz-meta-*``,
+        SSE and checksum headers... every one in ``.signed_headers`` but ``host``)."""
+        op = operation(ClientMethod) if isinstance(ClientMethod, str) else None
+        if op is None:
+            from ..exceptions import UnknownClientMethodError
+
+            raise UnknownClientMethodError(str(ClientMethod), ", ".join(OPERATIONS))
+        bucket, key_path, query, headers = serialize(op, {} if Params is None else Params)
+        if (
+            bucket is not None
+            and bucket.startswith("arn:")
+            and (op.name == "GetBucketLocation" or (op.name == "CreateBucket" and ":s3-outposts:" not in bucket))
+        ):
+            raise _invalid("Bucket", f"{op.name} does not accept an access-point ARN as the bucket")
+        force_path = op.name == "GetBucketLocation"
+        route = self._routes.get((bucket, force_path))
+        if route is None:
+            route = self._route(bucket, force_path)
+        origin, base_path, signer = route
+        url = origin + _join(base_path, key_path)
+        if query:
+            url += "?" + "&".join([f"{k}={v}" for k, v in query])
+        if HttpMethod is None:
+            method = op.method
+        elif isinstance(HttpMethod, str) and HttpMethod:
+            method = HttpMethod.upper()
+        else:
+            raise _invalid("HttpMethod", f"must be an HTTP method name such as 'PUT', not {HttpMethod!r}")
+        return signer.presign(method, url, ExpiresIn, headers=headers, now=now)
+
+    def _route(self, bucket: str | None, force_path: bool) -> tuple[str, str, Signer]:
+        base, region, service = self._addressing.resolve(bucket, force_path=force_path)
+        origin, path = _split_base(base)
+        route = (origin, path, self._signer(region, service))
+        if len(self._routes) < 1024:
+            self._routes[(bucket, force_path)] = route
+        return route
+
+    # -- boto3's API --------------------------------------------------------------
+
+    def generate_presigned_url(
+        self,
+        ClientMethod: str,
+        Params: Mapping[str, Any] | None = None,
+        ExpiresIn: int = 3600,
+        HttpMethod: str | None = None,
+    ) -> str:
+        """A presigned URL for ``ClientMethod`` (e.g. ``'get_object'``) with ``Params``.
+
+        ``ExpiresIn`` is 1..604800 seconds (raise the cap with the client's
+        ``max_expires``).  Parameters that S3 takes as headers (``ContentType``,
+        ``Metadata``, ``ACL``, SSE, checksums...) are signed: whoever uses the URL
+        must send them with exactly these values (see :meth:`presign` to get them).
+        """
+        return self.presign(ClientMethod, Params, ExpiresIn, HttpMethod).url
+
+    def generate_presigned_post(
+        self,
+        Bucket: str,
+        Key: str,
+        Fields: Mapping[str, Any] | None = None,
+        Conditions: Sequence[Any] | None = None,
+        ExpiresIn: int = 3600,
+    ) -> dict[str, Any]:
+        """``{'url': ..., 'fields': {...}}`` for a browser upload form (POST policy),
+        as boto3 returns it; the URL is the bucket's address under this client's
+        addressing rules."""
+        if not isinstance(Bucket, str):
+            raise _invalid("Bucket", f"must be a string, not {type(Bucket).__name__}")
+        op = operation("create_bucket")
+        assert op is not None
+        serialize(op, {"Bucket": Bucket})
+        if Bucket.startswith("arn:"):
+            raise _invalid("Bucket", "a POST policy cannot target an access-point ARN")
+        origin, path, signer = self._route(Bucket, False)
+        from .post import generate_presigned_post
+
+        return generate_presigned_post(signer, origin + _join(path, ""), Bucket, Key, Fields, Conditions, ExpiresIn)

@@ -1,0 +1,345 @@
+"""``sigv4.Session`` and ``sigv4.client()``: boto3's entry points, without boto3.
+
+``sigv4.client('s3', ...)`` takes boto3's arguments and resolves what is
+missing as boto3 does, without any network access:
+
+* credentials: explicit arguments, then ``AWS_ACCESS_KEY_ID`` /
+  ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN`` (skipped when a profile is
+  passed explicitly, as boto3 does), then the profile's static keys in the
+  shared credentials and config files -- all in :func:`resolve_credentials`;
+* region: ``region_name``, ``config.region_name``, ``AWS_DEFAULT_REGION``,
+  ``AWS_REGION``, the profile's ``region``;
+* endpoint: ``endpoint_url``, ``AWS_ENDPOINT_URL_S3``, ``AWS_ENDPOINT_URL``, the
+  profile's ``[services]`` block, the profile's ``endpoint_url`` (unless
+  ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` / ``ignore_configured_endpoint_urls``);
+* S3 options: ``config`` (a botocore ``Config`` or a dict), then the
+  environment, then the profile's nested ``s3 =`` block and top-level keys.
+
+Services are looked up in :data:`CLIENT_FACTORIES` (name -> ``"module:function"``);
+any other name raises :class:`~sigv4.exceptions.UnknownServiceError`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .credentials import Credentials
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+
+__all__ = ["CLIENT_FACTORIES", "Session", "client", "resolve_credentials"]
+
+#: Service name -> "module:function" building its client from
+#: ``(session, region_name=..., credentials=..., endpoint_url=..., config=..., **extras)``.
+CLIENT_FACTORIES: dict[str, str] = {
+    "s3": "sigv4.s3.factory:build_client",
+}
+
+# botocore Config options that only shape network behaviour: accepted, ignored.
+_IGNORED_CONFIG = frozenset(
+    {
+        "retries",
+        "connect_timeout",
+        "read_timeout",
+        "max_pool_connections",
+        "proxies",
+        "proxies_config",
+        "user_agent",
+        "user_agent_extra",
+        "user_agent_appid",
+        "tcp_keepalive",
+        "parameter_validation",
+        "inject_host_prefix",
+        "request_checksum_calculation",
+        "response_checksum_validation",
+        "client_cert",
+        "request_min_compression_size_bytes",
+        "disable_request_compression",
+        "defaults_mode",
+        "account_id_endpoint_mode",
+        "sigv4a_signing_region_set",
+        "auth_scheme_preference",
+    }
+)
+_CONFIG_KEYS = frozenset({"s3", "region_name", "signature_version", "use_fips_endpoint", "use_dualstack_endpoint"})
+_S3_KEYS = (
+    "addressing_style",
+    "use_accelerate_endpoint",
+    "use_dualstack_endpoint",
+    "us_east_1_regional_endpoint",
+    "use_arn_region",
+)
+
+
+def _config_dict(config: object) -> dict[str, Any]:
+    """A botocore ``Config`` (read by attribute) or a dict, as a dict of the keys sigv4 uses."""
+    if config is None:
+        return {}
+
+    def InvalidConfigError(field: str, rule: str) -> Exception:  # raised like the class, imported lazily
+        from .exceptions import InvalidConfigError as error
+
+        return error(field, rule)
+
+    if isinstance(config, dict):
+        unknown = set(config) - _CONFIG_KEYS - _IGNORED_CONFIG
+        if unknown:
+            raise InvalidConfigError("config", f"unknown option {sorted(unknown)[0]!r}")
+        out = {k: v for k, v in config.items() if k in _CONFIG_KEYS and v is not None}
+    else:
+        out = {k: getattr(config, k, None) for k in _CONFIG_KEYS}
+        out = {k: v for k, v in out.items() if v is not None}
+    sv = out.get("signature_version")
+    if sv is not None and sv not in ("s3v4", "v4"):
+        raise InvalidConfigError("signature_version", f"sigv4 signs with Signature Version 4 only ('s3v4'), not {sv!r}")
+    s3 = out.get("s3")
+    if s3 is not None and not isinstance(s3, dict):
+        raise InvalidConfigError("config.s3", f"must be a dict, not {type(s3).__name__}")
+    return out
+
+
+def _partial(provider: str, missing: str) -> Exception:
+    from .exceptions import PartialCredentialsError
+
+    return PartialCredentialsError(provider, missing)
+
+
+def resolve_credentials(
+    aws_access_key_id: str | None = None,
+    aws_secret_access_key: str | None = None,
+    aws_session_token: str | None = None,
+    *,
+    profile: Mapping[str, object] | None = None,
+    explicit_profile: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Credentials | None:
+    """Credentials from, in order: the explicit keys, the environment, the
+    profile's static keys (``aws_access_key_id``/``aws_secret_access_key``/
+    ``aws_session_token``).  ``None`` when none is found.  A key without its
+    secret raises :class:`~sigv4.exceptions.PartialCredentialsError`.
+
+    The one place credentials are resolved: the full provider chain
+    (assume-role, SSO, containers, IMDS...) plugs in here."""
+    env = os.environ if environ is None else environ
+    if aws_access_key_id or aws_secret_access_key:
+        if not aws_access_key_id:
+            raise _partial("explicit", "aws_access_key_id")
+        if not aws_secret_access_key:
+            raise _partial("explicit", "aws_secret_access_key")
+        return Credentials(aws_access_key_id, aws_secret_access_key, aws_session_token or None)
+    if not explicit_profile:
+        key, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
+        if key or secret:
+            if not key:
+                raise _partial("env", "AWS_ACCESS_KEY_ID")
+            if not secret:
+                raise _partial("env", "AWS_SECRET_ACCESS_KEY")
+            token = env.get("AWS_SESSION_TOKEN") or env.get("AWS_SECURITY_TOKEN") or None
+            return Credentials(key, secret, token, _expiry(env.get("AWS_CREDENTIAL_EXPIRATION")))
+    prof = profile or {}
+    file_key, file_secret = prof.get("aws_access_key_id"), prof.get("aws_secret_access_key")
+    if isinstance(file_key, str) and file_key and isinstance(file_secret, str) and file_secret:
+        file_token = prof.get("aws_session_token") or prof.get("aws_security_token")
+        return Credentials(file_key, file_secret, file_token if isinstance(file_token, str) and file_token else None)
+    if (isinstance(file_key, str) and file_key) or (isinstance(file_secret, str) and file_secret):
+        missing = "aws_secret_access_key" if file_key else "aws_access_key_id"
+        raise _partial("shared-credentials-file", missing)
+    return None
+
+
+def _expiry(value: str | None) -> Any:
+    if not value:
+        return None
+    from datetime import datetime, timezone
+
+    try:
+        when = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+class Session:
+    """boto3's ``Session``: a profile, a region and credentials to build clients from.
+
+    Nothing is read from the network.  The config files are read when the
+    session is made (and cached per process); a missing ``profile_name`` raises
+    :class:`~sigv4.exceptions.ProfileNotFound`, as boto3 does.
+    """
+
+    def __init__(
+        self,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        region_name: str | None = None,
+        botocore_session: object = None,
+        profile_name: str | None = None,
+        aws_account_id: str | None = None,
+    ) -> None:
+        from . import awsconfig
+
+        if botocore_session is not None:
+            from .exceptions import InvalidConfigError
+
+            raise InvalidConfigError("botocore_session", "sigv4 does not use botocore sessions")
+        self._environ = os.environ
+        self.profile_name = awsconfig.profile_name(profile_name, self._environ)
+        self._explicit_profile = profile_name is not None
+        self._profile = awsconfig.get_profile(self.profile_name, self._environ, required=profile_name is not None)
+        self._keys = (aws_access_key_id, aws_secret_access_key, aws_session_token)
+        self._region = region_name
+        self.aws_account_id = aws_account_id
+
+    def __repr__(self) -> str:
+        return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"
+
+    @property
+    def region_name(self) -> str | None:
+        """The session's region (explicit, environment, profile), or ``None``."""
+        from .awsconfig import resolve_region
+
+        return resolve_region(self._region, self._profile, self._environ)
+
+    @property
+    def available_profiles(self) -> list[str]:
+        """Profile names in the config and credentials files."""
+        from . import awsconfig
+
+        names = set(awsconfig.load_config_file(awsconfig.config_file_path(self._environ))["profiles"])
+        names |= set(awsconfig.load_credentials_file(awsconfig.credentials_file_path(self._environ)))
+        return sorted(names)
+
+    def get_credentials(self) -> Credentials | None:
+        """The session's credentials (explicit, environment, shared files), or ``None``."""
+        return resolve_credentials(
+            *self._keys, profile=self._profile, explicit_profile=self._explicit_profile, environ=self._environ
+        )
+
+    def get_available_services(self) -> list[str]:
+        """Service names :meth:`client` accepts."""
+        return sorted(CLIENT_FACTORIES)
+
+    def client(
+        self,
+        service_name: str,
+        region_name: str | None = None,
+        api_version: str | None = None,
+        use_ssl: bool = True,
+        verify: object = None,
+        endpoint_url: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        config: object = None,
+        aws_account_id: str | None = None,
+        **extras: Any,
+    ) -> Any:
+        """A client for ``service_name`` (``'s3'``); boto3's arguments, plus
+        ``public_endpoint_url=`` and ``max_expires=`` for S3 (see :func:`sigv4.client`)."""
+        target = CLIENT_FACTORIES.get(service_name) if isinstance(service_name, str) else None
+        if target is None:
+            from .exceptions import UnknownServiceError
+
+            raise UnknownServiceError(str(service_name), ", ".join(sorted(CLIENT_FACTORIES)))
+        cfg = _config_dict(config)
+        if aws_access_key_id or aws_secret_access_key:
+            creds = resolve_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+        else:
+            creds = self.get_credentials()
+        from .awsconfig import resolve_region
+
+        region = resolve_region(region_name or cfg.get("region_name") or self._region, self._profile, self._environ)
+        module, _, func = target.partition(":")
+        # __import__ rather than importlib: one module fewer on a cold start.
+        factory = getattr(__import__(module, fromlist=[func]), func)
+        return factory(
+            self,
+            region_name=region,
+            credentials=creds,
+            endpoint_url=endpoint_url,
+            config=cfg,
+            use_ssl=use_ssl,
+            **extras,
+        )
+
+    # -- settings the client factories read --------------------------------------------
+
+    def config_value(self, env_name: str | None, *profile_keys: str) -> object:
+        """A setting from the environment variable ``env_name``, else the first of
+        ``profile_keys`` in the profile (``"s3.addressing_style"`` reads a nested block)."""
+        if env_name is not None:
+            value = self._environ.get(env_name)
+            if value is not None and value != "":
+                return value
+        for key in profile_keys:
+            if "." in key:
+                block, _, sub = key.partition(".")
+                nested = self._profile.get(block)
+                if isinstance(nested, dict) and sub in nested:
+                    return nested[sub]
+            elif key in self._profile:
+                return self._profile[key]
+        return None
+
+    # Earlier private names, kept for factories written against them.
+    def _setting(self, env_name: str | None, *profile_keys: str) -> object:
+        return self.config_value(env_name, *profile_keys)
+
+    def configured_endpoint_url(self, explicit: str | None, service_env: str) -> str | None:
+        """``explicit``, else ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the
+        profile's ``[services]`` block, the profile's ``endpoint_url`` (botocore's order)."""
+        from .awsconfig import as_bool, get_services_section
+
+        if explicit:
+            return explicit
+        if as_bool(self.config_value("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls")):
+            return None
+        for name in (f"AWS_ENDPOINT_URL_{service_env}", "AWS_ENDPOINT_URL"):
+            value = self._environ.get(name)
+            if value:
+                return value
+        block = get_services_section(self._profile, self._environ).get(service_env.lower())
+        if isinstance(block, dict) and block.get("endpoint_url"):
+            return block["endpoint_url"]
+        configured = self._profile.get("endpoint_url")
+        return configured if isinstance(configured, str) and configured else None
+
+    def _endpoint_url(self, explicit: str | None, service_env: str) -> str | None:
+        return self.configured_endpoint_url(explicit, service_env)
+
+
+def client(
+    service_name: str,
+    region_name: str | None = None,
+    aws_access_key_id: str | None = None,
+    aws_secret_access_key: str | None = None,
+    aws_session_token: str | None = None,
+    endpoint_url: str | None = None,
+    config: object = None,
+    **extras: Any,
+) -> Any:
+    """``boto3.client`` without boto3: ``sigv4.client('s3')`` returns an
+    :class:`sigv4.s3.client.S3Client` (``generate_presigned_url``,
+    ``generate_presigned_post``).
+
+    S3 extras: ``public_endpoint_url=`` signs URLs for the host the browser will
+    use while ``endpoint_url`` (or ``AWS_ENDPOINT_URL_S3``) names an internal one;
+    ``max_expires=`` raises the 604800-second cap on ``ExpiresIn`` for
+    S3-compatible stores that accept longer.  Other boto3 arguments
+    (``api_version``, ``use_ssl``, ``verify``) are accepted and ignored.
+    """
+    return Session().client(
+        service_name,
+        region_name=region_name,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=aws_access_key_id,
+        aws_secret_access_key=aws_secret_access_key,
+        aws_session_token=aws_session_token,
+        config=config,
+        **extras,
+    )
