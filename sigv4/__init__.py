@@ -10,6 +10,8 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from . import exceptions
+    from .bulk import presign_keys, presign_urls
     from .canonical import canonical_request, credential_scope, signed_headers, string_to_sign
     from .credentials import Credentials
     from .errors import (
@@ -23,9 +25,14 @@ if TYPE_CHECKING:
         SigningError,
     )
     from .keys import signing_key
+    from .providers.base import CredentialsRefreshWarning
+    from .providers.chain import CredentialChain, default_provider
+    from .session import Session, client
     from .settings import SigningSettings
     from .signer import SignedRequest, Signer
+    from .tokens import DSQLClient, EKSClient, RDSClient
 
+# Public name -> the module (under sigv4) that defines it.
 _LAZY = {
     "Credentials": "credentials",
     "Signer": "signer",
@@ -44,23 +51,46 @@ _LAZY = {
     "CredentialsError": "errors",
     "PayloadError": "errors",
     "InvalidTimeError": "errors",
+    "client": "session",
+    "Session": "session",
+    "default_provider": "providers.chain",
+    "CredentialChain": "providers.chain",
+    "CredentialsRefreshWarning": "providers.base",
+    "presign_keys": "bulk",
+    "presign_urls": "bulk",
+    "RDSClient": "tokens",
+    "DSQLClient": "tokens",
+    "EKSClient": "tokens",
 }
+# Submodules reachable as attributes after a bare ``import sigv4``.
+_SUBMODULES = frozenset({"exceptions"})
 
 __all__ = [
+    "CredentialChain",
     "Credentials",
     "CredentialsError",
+    "CredentialsRefreshWarning",
+    "DSQLClient",
+    "EKSClient",
     "InvalidExpiryError",
     "InvalidHeaderError",
     "InvalidScopeError",
     "InvalidTimeError",
     "InvalidURLError",
     "PayloadError",
+    "RDSClient",
+    "Session",
     "SignedRequest",
     "Signer",
     "SigningError",
     "SigningSettings",
     "canonical_request",
+    "client",
     "credential_scope",
+    "default_provider",
+    "exceptions",
+    "presign_keys",
+    "presign_urls",
     "signed_headers",
     "signing_key",
     "string_to_sign",
@@ -68,15 +98,18 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sigv4' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    if name in _SUBMODULES:
+        module_name = name
+    else:
+        module_name = _LAZY.get(name, "")
+        if not module_name:
+            raise AttributeError(f"module 'sigv4' has no attribute {name!r}")
+    # __import__ rather than importlib.import_module: no extra module on a cold start.
+    module = __import__(f"{__name__}.{module_name}", fromlist=["_"])
+    value = module if name in _SUBMODULES else getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+    from .credentials import CredentialsProvider
+
 
 __all__ = ["CLIENT_FACTORIES", "Session", "client", "resolve_credentials"]
 
@@ -37,6 +39,9 @@ __all__ = ["CLIENT_FACTORIES", "Session", "client", "resolve_credentials"]
 #: ``(session, region_name=..., credentials=..., endpoint_url=..., config=..., **extras)``.
 CLIENT_FACTORIES: dict[str, str] = {
     "s3": "sigv4.s3.factory:build_client",
+    "rds": "sigv4.tokens.factory:rds_client",
+    "dsql": "sigv4.tokens.factory:dsql_client",
+    "eks": "sigv4.tokens.factory:eks_client",
 }
 
 # botocore Config options that only shape network behaviour: accepted, ignored.
@@ -194,6 +199,7 @@ class Session:
         self._keys = (aws_access_key_id, aws_secret_access_key, aws_session_token)
         self._region = region_name
         self.aws_account_id = aws_account_id
+        self._provider: CredentialsProvider | None = None
 
     def __repr__(self) -> str:
         return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"
@@ -215,10 +221,37 @@ class Session:
         return sorted(names)
 
     def get_credentials(self) -> Credentials | None:
-        """The session's credentials (explicit, environment, shared files), or ``None``."""
-        return resolve_credentials(
-            *self._keys, profile=self._profile, explicit_profile=self._explicit_profile, environ=self._environ
-        )
+        """The session's current credentials from the whole chain (explicit,
+        environment, profile with assume-role/web identity/credential_process,
+        container, instance metadata), or ``None`` when no source has any."""
+        from .exceptions import NoCredentialsError
+
+        try:
+            return self.credential_provider().get_credentials()
+        except NoCredentialsError:
+            return None
+
+    def credential_provider(self, region_name: str | None = None) -> CredentialsProvider:
+        """The provider clients sign with: explicit or environment keys directly
+        (nothing to refresh), otherwise the lazy credential chain of
+        :mod:`sigv4.providers`, which refreshes temporary credentials."""
+        if self._provider is None:
+            static = resolve_credentials(*self._keys, profile={}, explicit_profile=self._explicit_profile, environ=self._environ)
+            if static is not None and static.expiry is None:
+                self._provider = static
+            else:
+                from .providers.chain import default_provider
+
+                key, secret, token = self._keys
+                self._provider = default_provider(
+                    profile=self.profile_name if self._explicit_profile else None,
+                    region=region_name or self.region_name,
+                    access_key=key or None,
+                    secret_key=secret or None,
+                    token=token or None,
+                    environ=self._environ,
+                )
+        return self._provider
 
     def get_available_services(self) -> list[str]:
         """Service names :meth:`client` accepts."""
@@ -247,13 +280,14 @@ class Session:
 
             raise UnknownServiceError(str(service_name), ", ".join(sorted(CLIENT_FACTORIES)))
         cfg = _config_dict(config)
-        if aws_access_key_id or aws_secret_access_key:
-            creds = resolve_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
-        else:
-            creds = self.get_credentials()
         from .awsconfig import resolve_region
 
         region = resolve_region(region_name or cfg.get("region_name") or self._region, self._profile, self._environ)
+        creds: Credentials | CredentialsProvider | None
+        if aws_access_key_id or aws_secret_access_key:
+            creds = resolve_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+        else:
+            creds = self.credential_provider(region)
         module, _, func = target.partition(":")
         # __import__ rather than importlib: one module fewer on a cold start.
         factory = getattr(__import__(module, fromlist=[func]), func)

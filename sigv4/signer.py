@@ -419,14 +419,29 @@ class Signer:
         )
 
 
+def amz_date_seconds(date_time: str) -> int:
+    """Seconds since the epoch for a ``YYYYMMDDTHHMMSSZ`` timestamp (UTC).
+
+    Days from 1970-01-01 by the civil-calendar formula (H. Hinnant's
+    ``days_from_civil``), so neither ``calendar`` nor ``time.strptime`` (which
+    import ``re`` and ``locale``) is loaded."""
+    year, month, day = int(date_time[0:4]), int(date_time[4:6]), int(date_time[6:8])
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    days = era * 146097 + day_of_era - 719468
+    return days * 86400 + int(date_time[9:11]) * 3600 + int(date_time[11:13]) * 60 + int(date_time[13:15])
+
+
 def _warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
     """A URL outlives the temporary credentials that signed it: it will fail early."""
-    import calendar
-    import warnings
-
-    start = calendar.timegm(_time.strptime(date_time, "%Y%m%dT%H%M%SZ"))
+    start = amz_date_seconds(date_time)
     expiry = creds.expiry.timestamp()  # type: ignore[union-attr]
     if expiry < start + expires_in:
+        import warnings
+
         warnings.warn(
             f"the credentials expire {int(expiry - start)} s after signing, before the URL's "
             f"{expires_in} s: the URL stops working when they do",

@@ -7,6 +7,9 @@ import os
 from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("BOTO_DISABLE_CRT", "true")
+# Never let a test that finds no credentials fall through to the real EC2
+# metadata address (169.254.169.254): tests of that source use loopback stubs.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 pytest_plugins = ["tests.fixtures_s3"]
 

@@ -148,3 +148,17 @@ def test_signing_key_cache_is_bounded_and_thread_safe() -> None:
         "secret1", "20261101", "us-east-1", "s3"
     )
     assert len(results) == 16 * 28
+
+
+def test_amz_date_seconds_matches_calendar() -> None:
+    import calendar
+    import random
+    import time
+
+    from sigv4.signer import amz_date_seconds
+
+    rnd = random.Random(4)
+    for _ in range(2000):
+        t = rnd.randrange(-2_000_000_000, 8_000_000_000)
+        text = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t))
+        assert amz_date_seconds(text) == calendar.timegm(time.gmtime(t)) == t
