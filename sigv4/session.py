@@ -320,10 +320,6 @@ class Session:
                 return self._profile[key]
         return None
 
-    # Earlier private names, kept for factories written against them.
-    def _setting(self, env_name: str | None, *profile_keys: str) -> object:
-        return self.config_value(env_name, *profile_keys)
-
     def configured_endpoint_url(self, explicit: str | None, service_env: str) -> str | None:
         """``explicit``, else ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the
         profile's ``[services]`` block, the profile's ``endpoint_url`` (botocore's order)."""
@@ -342,9 +338,6 @@ class Session:
             return block["endpoint_url"]
         configured = self._profile.get("endpoint_url")
         return configured if isinstance(configured, str) and configured else None
-
-    def _endpoint_url(self, explicit: str | None, service_env: str) -> str | None:
-        return self.configured_endpoint_url(explicit, service_env)
 
 
 def client(

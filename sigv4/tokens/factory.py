@@ -85,14 +85,14 @@ def eks_client(
     cfg = config or {}
     fips = cfg.get("use_fips_endpoint")
     if fips is None:
-        fips = session._setting("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+        fips = session.config_value("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
     dualstack = cfg.get("use_dualstack_endpoint")
     if dualstack is None:
-        dualstack = session._setting("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
-    regional = session._setting("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints") or "regional"
+        dualstack = session.config_value("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
+    regional = session.config_value("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints") or "regional"
     if not isinstance(regional, str):
         raise InvalidConfigError("sts_regional_endpoints", "must be 'regional' or 'legacy'")
-    endpoint = session._endpoint_url(endpoint_url, "STS")
+    endpoint = session.configured_endpoint_url(endpoint_url, "STS")
     if endpoint and "://" not in endpoint:
         endpoint = ("https://" if use_ssl else "http://") + endpoint
     return EKSClient(
