@@ -7,7 +7,8 @@ read, never on ``import sigv4``.  Parsed files are cached per process by
 Public API (also used by :mod:`sigv4.providers`):
 
 * :func:`config_file_path` / :func:`credentials_file_path` -- ``AWS_CONFIG_FILE``
-  / ``AWS_SHARED_CREDENTIALS_FILE`` or ``~/.aws/config`` / ``~/.aws/credentials``.
+  / ``AWS_SHARED_CREDENTIALS_FILE`` or ``~/.aws/config`` / ``~/.aws/credentials``,
+  ``$VARS`` and ``~`` expanded as botocore expands them.
 * :func:`load_config_file` -- ``{'profiles': {...}, 'sso_sessions': {...},
   'services': {...}}`` from the config file: ``[default]`` and ``[profile x]``
   become profiles, ``[sso-session x]`` and ``[services x]`` their own maps; other
@@ -25,7 +26,8 @@ Public API (also used by :mod:`sigv4.providers`):
 
 Values are strings as written in the file (botocore does not convert them);
 a missing file is an empty file; an unreadable or malformed one raises
-:class:`sigv4.exceptions.InvalidConfigError` naming the file.
+:class:`sigv4.exceptions.InvalidConfigError` naming the file and the line
+numbers, never a line's content (it may be a secret key).
 """
 
 from __future__ import annotations
@@ -60,14 +62,31 @@ def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if environ is None else environ
 
 
+def _expand(path: str, environ: Mapping[str, str] | None) -> str:
+    """``$VAR``/``${VAR}`` then ``~`` expanded, as botocore's ``raw_config_parse`` does
+    (variables come from ``environ`` when one is given; unknown ones are left as they are)."""
+    if environ is None or environ is os.environ:
+        path = os.path.expandvars(path)
+    elif "$" in path:
+        import re
+
+        def value(m: re.Match[str]) -> str:
+            name = m.group(1)
+            name = name[1:-1] if name.startswith("{") else name
+            return environ.get(name, m.group(0))
+
+        path = re.sub(r"\$(\w+|\{[^}]*\})", value, path, flags=re.ASCII)
+    return os.path.expanduser(path)
+
+
 def config_file_path(environ: Mapping[str, str] | None = None) -> str:
-    """``AWS_CONFIG_FILE`` or ``~/.aws/config`` (with ``~`` expanded)."""
-    return os.path.expanduser(_env(environ).get("AWS_CONFIG_FILE") or "~/.aws/config")
+    """``AWS_CONFIG_FILE`` or ``~/.aws/config``, with ``$VARS`` and ``~`` expanded."""
+    return _expand(_env(environ).get("AWS_CONFIG_FILE") or "~/.aws/config", environ)
 
 
 def credentials_file_path(environ: Mapping[str, str] | None = None) -> str:
-    """``AWS_SHARED_CREDENTIALS_FILE`` or ``~/.aws/credentials``."""
-    return os.path.expanduser(_env(environ).get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
+    """``AWS_SHARED_CREDENTIALS_FILE`` or ``~/.aws/credentials``, with ``$VARS`` and ``~`` expanded."""
+    return _expand(_env(environ).get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", environ)
 
 
 def as_bool(value: object) -> bool:
@@ -90,6 +109,26 @@ def _nested(text: str) -> dict[str, str]:
     return out
 
 
+def _parse_problem(exc: Exception) -> str:
+    """What is wrong with a file, by line number only: configparser's own messages
+    quote the offending line, which may be a secret key."""
+    import configparser
+
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"line {exc.lineno} comes before any [section]"
+    if isinstance(exc, configparser.ParsingError):
+        lines = sorted({int(lineno) for lineno, _ in exc.errors})
+        return f"malformed line(s) {', '.join(map(str, lines))}" if lines else "malformed lines"
+    if isinstance(exc, (configparser.DuplicateSectionError, configparser.DuplicateOptionError)):
+        what = "section" if isinstance(exc, configparser.DuplicateSectionError) else "key"
+        return f"malformed line(s) {exc.lineno} (duplicate {what})" if exc.lineno else f"a duplicate {what}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (invalid byte at offset {exc.start})"
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or type(exc).__name__})"
+    return f"not a readable INI file ({type(exc).__name__})"
+
+
 def parse_ini(path: str) -> dict[str, dict[str, ProfileValue]]:
     """Sections of an INI file as dicts, nested blocks as sub-dicts; ``{}`` if the
     file does not exist.  Cached by (path, mtime, size)."""
@@ -104,13 +143,16 @@ def parse_ini(path: str) -> dict[str, dict[str, ProfileValue]]:
     import configparser
 
     parser = configparser.RawConfigParser()
+    problem = ""
     try:
         with open(path, encoding="utf-8") as f:
             parser.read_file(f, path)
     except (OSError, UnicodeDecodeError, configparser.Error) as e:
+        problem = _parse_problem(e)
+    if problem:  # raised outside the handler: no __context__ holding configparser's message
         from .exceptions import InvalidConfigError
 
-        raise InvalidConfigError(path, f"cannot be parsed: {type(e).__name__}: {e}") from None
+        raise InvalidConfigError(path, f"cannot be parsed: {problem}")
     sections: dict[str, dict[str, ProfileValue]] = {}
     for section in parser.sections():
         values: dict[str, ProfileValue] = {}

@@ -175,3 +175,71 @@ def test_configparser_is_imported_only_when_a_file_is_read(tmp_path: Path) -> No
     env["AWS_CONFIG_FILE"] = str(tmp_path / "none")
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "none")
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYzSECRETKEY"
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        # A secret pasted on a line of its own (no "key =").
+        (f"[default]\naws_access_key_id = AKIDEXAMPLE\n{SECRET}\n", "malformed line(s) 3"),
+        (f"[default]\naws_access_key_id = AKIDEXAMPLE\n{SECRET}\nregion\n", "malformed line(s) 3, 4"),
+        (f"aws_secret_access_key = {SECRET}\n[default]\n", "line 1 comes before any [section]"),
+        (f"[default]\naws_secret_access_key = {SECRET}\naws_secret_access_key = {SECRET}\n", "malformed line(s) 3"),
+        (f"[{SECRET}]\nx = 1\n[{SECRET}]\n", "malformed line(s) 3"),
+    ],
+)
+def test_malformed_file_never_quotes_a_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, detail: str) -> None:
+    bad = tmp_path / "credentials"
+    bad.write_text(text)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(bad))
+    with pytest.raises(InvalidConfigError) as e:
+        awsconfig.load_credentials_file()
+    err = e.value
+    assert err.field == str(bad)
+    assert detail in err.rule
+    for shown in (str(err), repr(err), err.rule, repr(err.args), str(err.__context__), str(err.__cause__)):
+        assert SECRET not in shown
+        assert "zSECRETKEY" not in shown
+    import traceback
+
+    assert SECRET not in "".join(traceback.format_exception(type(err), err, err.__traceback__))
+
+
+def test_undecodable_file_names_no_content(tmp_path: Path) -> None:
+    bad = tmp_path / "config"
+    bad.write_bytes(b"[default]\nregion = \xff" + SECRET.encode() + b"\n")
+    with pytest.raises(InvalidConfigError, match="not UTF-8") as e:
+        awsconfig.parse_ini(str(bad))
+    assert SECRET not in str(e.value) and SECRET not in repr(e.value)
+
+
+def test_file_paths_expand_variables_and_home_like_botocore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import botocore.session
+
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    (tmp_path / "cfgdir").mkdir()
+    (tmp_path / "cfgdir" / "config").write_text(CONFIG)
+    (tmp_path / "cfgdir" / "credentials").write_text(CREDENTIALS)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SIGV4_TEST_DIR", "cfgdir")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "~/$SIGV4_TEST_DIR/config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "${HOME}/${SIGV4_TEST_DIR}/credentials")
+    assert awsconfig.config_file_path() == str(tmp_path / "cfgdir" / "config")
+    assert awsconfig.credentials_file_path() == str(tmp_path / "cfgdir" / "credentials")
+    assert awsconfig.get_profile("dev") == botocore_profile("dev")
+    assert awsconfig.get_profile("dev")["aws_access_key_id"] == "AKIDCREDS"  # both files were found
+    assert dict(botocore.session.Session().get_scoped_config())["region"] == "us-west-2"
+    # An unknown variable is left as written, as os.path.expandvars leaves it.
+    monkeypatch.setenv("AWS_CONFIG_FILE", "$SIGV4_NO_SUCH_VAR/config")
+    assert awsconfig.config_file_path() == "$SIGV4_NO_SUCH_VAR/config"
+
+
+def test_explicit_environ_supplies_the_variables(tmp_path: Path) -> None:
+    env = {"AWS_CONFIG_FILE": "$BASE/config", "AWS_SHARED_CREDENTIALS_FILE": "${BASE}/creds/$MISSING", "BASE": str(tmp_path)}
+    assert awsconfig.config_file_path(env) == str(tmp_path / "config")
+    assert awsconfig.credentials_file_path(env) == f"{tmp_path}/creds/$MISSING"

@@ -18,10 +18,14 @@ Credentials within ``expiry_margin`` of their expiry count as expired: a
 request signed with them could reach AWS after they have ended.  A source
 that answers a refresh with credentials still inside the window (nothing
 newer yet) is asked again only after ``retry_interval``, with a warning.
+
+A provider pickles without its lock and its fetched credentials; the copy
+fetches again on first use.
 """
 
 from __future__ import annotations
 
+import os as _os
 import time as _time
 from _thread import allocate_lock
 
@@ -70,6 +74,10 @@ class StaticProvider:
 
     def __repr__(self) -> str:
         return f"StaticProvider(method={self.method!r}, credentials={self._credentials!r})"
+
+    def __reduce__(self) -> tuple[type[StaticProvider], tuple[Credentials, str]]:
+        # Fixed credentials are the provider itself: they travel with it.
+        return (StaticProvider, (self._credentials, self.method))
 
 
 class RefreshableProvider:
@@ -144,6 +152,24 @@ class RefreshableProvider:
         """The source in words, for messages (subclasses add the profile, the role…)."""
         return self.method
 
+    # -- pickling (multiprocessing, Spark…) -------------------------------------
+
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the lock and the fetched credentials: an unpickled copy
+        fetches its own on first use (no temporary secret travels in the pickle)."""
+        state = dict(self.__dict__)
+        for name in _UNPICKLED:
+            state.pop(name, None)
+        if state.get("_environ") is _os.environ:
+            state["_environ"] = None  # the process environment: the copy reads its own
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = allocate_lock()
+        self._credentials = None
+        self._next_attempt = 0.0
+
     # -- internals --------------------------------------------------------------
 
     def _refresh_locked(self, force: bool = False) -> Credentials:
@@ -197,6 +223,9 @@ class RefreshableProvider:
                     stacklevel=3,
                 )
         return new
+
+
+_UNPICKLED = ("_lock", "_credentials", "_next_attempt")
 
 
 def _seconds_left(creds: Credentials | None, now: float) -> float | None:

@@ -21,6 +21,7 @@ all :class:`~sigv4.SigningError` subclasses; the rest are
 Resolution is lazy (the first :meth:`CredentialChain.get_credentials`) and
 local: only the chosen source goes to the network, when it is asked for
 credentials.  The chain then sticks to that source, which refreshes itself.
+A pickled chain carries its arguments only and resolves again after unpickling.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = ["CredentialChain", "default_provider"]
 
 _SSO_KEYS = ("sso_session", "sso_start_url", "sso_account_id", "sso_role_name")
 _NAMED_SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
+_RESOLVED = ("_lock", "_provider", "profile_name", "_imds_is_fallback", "_config_paths")
 
 
 def default_provider(
@@ -119,6 +121,20 @@ class CredentialChain:
 
     def __repr__(self) -> str:
         return f"CredentialChain(method={self.method!r}, profile={self.profile_name!r})"
+
+    def __getstate__(self) -> dict[str, object]:
+        """The arguments only: an unpickled chain resolves its source again where it
+        runs, so nothing found in files or the environment travels (explicit keys do)."""
+        state = {name: value for name, value in self.__dict__.items() if name not in _RESOLVED}
+        if state.get("_environ") is os.environ:
+            state["_environ"] = None  # the process environment: the copy reads its own
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = allocate_lock()
+        self._provider = None
+        self.profile_name = None
 
     @property
     def method(self) -> str | None:

@@ -67,23 +67,15 @@ class SharedConfig:
 
 
 def _safe_parse(read: Callable[[], T], path: str, field: str) -> T:
-    """Run an :mod:`sigv4.awsconfig` reader; a parse error is re-raised naming the
-    file and line numbers only (configparser's own message quotes the line, which
-    may hold a secret key)."""
+    """Run an :mod:`sigv4.awsconfig` reader; a parse error is re-raised as a
+    CredentialsError naming the file and line numbers (never a line's content:
+    it may hold a secret key; :mod:`sigv4.awsconfig` reports none)."""
     from ..exceptions import InvalidConfigError
 
     try:
         return read()
     except InvalidConfigError as exc:
-        import re
-
-        lines = sorted({int(a or b) for a, b in re.findall(r"\[line\s+(\d+)\]|line: (\d+)", exc.rule)})
-        if "no section headers" in exc.rule:
-            detail = f"line {lines[0] if lines else 1} comes before any [section]"
-        elif lines:
-            detail = f"malformed line(s) {', '.join(map(str, lines))}"
-        else:
-            detail = "not a readable INI file"
+        detail = exc.rule[len("cannot be parsed: ") :] if exc.rule.startswith("cannot be parsed: ") else exc.rule
         raise CredentialsError(field, f"cannot parse {path}: {detail}") from None
 
 
