@@ -30,7 +30,9 @@ RESERVED_HEADERS = {
 }
 header_names = st.one_of(
     st.text(alphabet=TOKEN_CHARS, min_size=1, max_size=12),
-    st.sampled_from(["X-Amz-Meta-Foo", "x-amz-meta-bar", "Content-MD5", "Range", "User-Agent", "Connection", "traceparent", "x-custom"]),
+    st.sampled_from(
+        ["X-Amz-Meta-Foo", "x-amz-meta-bar", "Content-MD5", "Range", "User-Agent", "Connection", "traceparent", "x-custom"]
+    ),
 ).filter(lambda n: n.lower() not in RESERVED_HEADERS)
 
 
