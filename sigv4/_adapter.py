@@ -203,3 +203,49 @@ def _sendable(url: str, settings: SigningSettings) -> str:
         raise SigningError("url", "the path starts with '//', which HTTP clients send as '/': it cannot be sent as signed")
     start = len(scheme) + 3 + len(netloc)
     return f"{url[:start]}/%2F{url[start + 2 :]}"
+
+
+class AuthFacade:
+    """What :class:`sigv4.requests.SigV4Auth` and :class:`sigv4.httpx.SigV4Auth` share:
+    the constructor, the read-only properties and a secret-free ``repr``."""
+
+    _core: AdapterCore
+
+    def __init__(
+        self,
+        credentials: Credentials | CredentialsProvider,
+        region: str,
+        service: str,
+        *,
+        signed_headers: Iterable[str] = (),
+        unsigned_streams: bool | None = None,
+        recover_clock_skew: bool = True,
+        recover_region: bool | None = None,
+        **settings: object,
+    ) -> None:
+        self._core = AdapterCore(
+            credentials,
+            region,
+            service,
+            signed_headers=signed_headers,
+            unsigned_streams=unsigned_streams,
+            recover_clock_skew=recover_clock_skew,
+            recover_region=recover_region,
+            **settings,
+        )
+
+    @property
+    def region(self) -> str:
+        return self._core.region
+
+    @property
+    def service(self) -> str:
+        return self._core.service
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the local clock, learned from a clock-skew answer (0 until then)."""
+        return self._core.clock_offset
+
+    def __repr__(self) -> str:
+        return f"SigV4Auth(region={self.region!r}, service={self.service!r})"

@@ -25,21 +25,20 @@ from typing import Any
 
 import httpx
 
-from ._adapter import AdapterCore
+from ._adapter import AdapterCore, AuthFacade
 from .errors import SigningError
 from .payload import is_hashable_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Generator, Iterable
+    from collections.abc import AsyncGenerator, Generator
 
-    from .credentials import Credentials, CredentialsProvider
     from .settings import SigningSettings
 
 __all__ = ["SigV4Auth"]
 
 
-class SigV4Auth(httpx.Auth):
+class SigV4Auth(AuthFacade, httpx.Auth):
     """An ``httpx.Auth`` that signs every request with AWS Signature Version 4.
 
     Arguments as :class:`sigv4.requests.SigV4Auth`. Works with ``httpx.Client`` and
@@ -49,45 +48,6 @@ class SigV4Auth(httpx.Auth):
 
     requires_request_body = False
     requires_response_body = False
-
-    def __init__(
-        self,
-        credentials: Credentials | CredentialsProvider,
-        region: str,
-        service: str,
-        *,
-        signed_headers: Iterable[str] = (),
-        unsigned_streams: bool | None = None,
-        recover_clock_skew: bool = True,
-        recover_region: bool | None = None,
-        **settings: Any,
-    ) -> None:
-        self._core = AdapterCore(
-            credentials,
-            region,
-            service,
-            signed_headers=signed_headers,
-            unsigned_streams=unsigned_streams,
-            recover_clock_skew=recover_clock_skew,
-            recover_region=recover_region,
-            **settings,
-        )
-
-    @property
-    def region(self) -> str:
-        return self._core.region
-
-    @property
-    def service(self) -> str:
-        return self._core.service
-
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock, learned from a clock-skew answer (0 until then)."""
-        return self._core.clock_offset
-
-    def __repr__(self) -> str:
-        return f"SigV4Auth(region={self.region!r}, service={self.service!r})"
 
     # httpx drives one of these two; both read a response body only when it may matter.
 

@@ -35,15 +35,12 @@ from typing import Any
 from requests.auth import AuthBase
 from requests.models import PreparedRequest, Response
 
-from ._adapter import OWN_HEADERS, AdapterCore, may_follow, resolve_location
+from ._adapter import OWN_HEADERS, AdapterCore, AuthFacade, may_follow, resolve_location
 from .payload import is_hashable_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from ._adapter import Signed
-    from .credentials import Credentials, CredentialsProvider
 
 __all__ = ["SigV4Auth"]
 
@@ -60,7 +57,7 @@ class _State:
         self.signed: weakref.WeakSet[PreparedRequest] = weakref.WeakSet()
 
 
-class SigV4Auth(AuthBase):
+class SigV4Auth(AuthFacade, AuthBase):
     """A ``requests`` auth that signs every request with AWS Signature Version 4.
 
     ``credentials`` is a :class:`sigv4.Credentials` or any provider with
@@ -71,45 +68,6 @@ class SigV4Auth(AuthBase):
     ``unsigned_payload``, ``omit_session_token``, ``unsigned_headers``, ``settings``,
     ``clock``).
     """
-
-    def __init__(
-        self,
-        credentials: Credentials | CredentialsProvider,
-        region: str,
-        service: str,
-        *,
-        signed_headers: Iterable[str] = (),
-        unsigned_streams: bool | None = None,
-        recover_clock_skew: bool = True,
-        recover_region: bool | None = None,
-        **settings: Any,
-    ) -> None:
-        self._core = AdapterCore(
-            credentials,
-            region,
-            service,
-            signed_headers=signed_headers,
-            unsigned_streams=unsigned_streams,
-            recover_clock_skew=recover_clock_skew,
-            recover_region=recover_region,
-            **settings,
-        )
-
-    @property
-    def region(self) -> str:
-        return self._core.region
-
-    @property
-    def service(self) -> str:
-        return self._core.service
-
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock, learned from a clock-skew answer (0 until then)."""
-        return self._core.clock_offset
-
-    def __repr__(self) -> str:
-        return f"SigV4Auth(region={self.region!r}, service={self.service!r})"
 
     def __call__(self, r: PreparedRequest) -> PreparedRequest:
         state = _State(AdapterCore.caller_own(r.headers))
