@@ -56,11 +56,7 @@ COLD_PROGRAMS = {
     "hashlib + hmac (baseline)": "import hashlib, hmac",
     "sigv4": """
 import sigv4
-try:
-    make = sigv4.client
-except AttributeError:  # before sigv4.client is exported
-    from sigv4.session import client as make
-c = make("s3", region_name="us-east-1", aws_access_key_id=AK, aws_secret_access_key=SK)
+c = sigv4.client("s3", region_name="us-east-1", aws_access_key_id=AK, aws_secret_access_key=SK)
 url = c.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": KEY}, ExpiresIn=3600)
 """,
     "sigv4 Signer.presign": """
@@ -75,6 +71,16 @@ c = boto3.client(
     "s3", region_name="us-east-1", aws_access_key_id=AK, aws_secret_access_key=SK, config=Config(signature_version="s3v4")
 )
 url = c.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": KEY}, ExpiresIn=3600)
+""",
+    "sigv4 rds token": """
+import sigv4
+c = sigv4.client("rds", region_name="us-east-1", aws_access_key_id=AK, aws_secret_access_key=SK)
+token = c.generate_db_auth_token("mydb.123456789012.us-east-1.rds.amazonaws.com", 5432, "app_user")
+""",
+    "boto3 rds token": """
+import boto3
+c = boto3.client("rds", region_name="us-east-1", aws_access_key_id=AK, aws_secret_access_key=SK)
+token = c.generate_db_auth_token("mydb.123456789012.us-east-1.rds.amazonaws.com", 5432, "app_user")
 """,
     "libpresign": """
 import libpresign
