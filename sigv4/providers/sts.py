@@ -8,7 +8,8 @@ The endpoint is, in order: an explicit ``endpoint_url``;
 ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``/``ignore_configured_endpoint_urls``
 is true); otherwise the regional endpoint of the region
 (``https://sts.<region>.amazonaws.com``, the partition's domain for China,
-GovCloud, ISO and EU sovereign regions, FIPS and dual-stack variants) — or
+GovCloud, ISO and EU sovereign regions, FIPS and dual-stack variants: the
+rules of :mod:`sigv4.sts_endpoints`, shared with the EKS token client) — or
 the global ``https://sts.amazonaws.com`` (signed for us-east-1) when no region
 is known or ``sts_regional_endpoints = legacy`` asks for it.
 """
@@ -18,6 +19,8 @@ from __future__ import annotations
 import os
 
 from ..errors import CredentialsError
+from ..exceptions import EndpointResolutionError, InvalidConfigError
+from ..sts_endpoints import GLOBAL_ENDPOINT, sts_host
 from .base import RefreshableProvider, parse_expiry
 
 TYPE_CHECKING = False
@@ -30,37 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["AssumeRoleProvider", "WebIdentityProvider", "sts_endpoint"]
 
 API_VERSION = "2011-06-15"
-GLOBAL_ENDPOINT = "https://sts.amazonaws.com"
-# Regions whose STS calls went to the global endpoint under the "legacy" setting.
-_LEGACY_GLOBAL = frozenset(
-    [
-        "ap-northeast-1",
-        "ap-south-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "aws-global",
-        "ca-central-1",
-        "eu-central-1",
-        "eu-north-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "sa-east-1",
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-    ]
-)
-# (region prefix, DNS suffix, dual-stack DNS suffix), as in botocore's partitions.json.
-_PARTITIONS = (
-    ("cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn"),
-    ("us-isob-", "sc2s.sgov.gov", "api.aws.scloud"),
-    ("us-isof-", "csp.hci.ic.gov", "api.aws.hci.ic.gov"),
-    ("us-iso-", "c2s.ic.gov", "api.aws.ic.gov"),
-    ("eu-isoe-", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk"),
-    ("eusc-", "amazonaws.eu", "api.amazonwebservices.eu"),
-)
 _REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -95,27 +67,22 @@ def sts_endpoint(
         if not endpoint_url.startswith(("http://", "https://")):
             raise CredentialsError("AWS_ENDPOINT_URL_STS", f"must be an http:// or https:// URL, got {endpoint_url!r}")
         return endpoint_url, signing_region
-    if not region or region == "aws-global":
+    if not region:
         return GLOBAL_ENDPOINT, "us-east-1"
     if not set(region) <= _REGION_CHARS:
         raise CredentialsError("region", f"{region!r} is not a region name")
     legacy = (env.get("AWS_STS_REGIONAL_ENDPOINTS") or cfg.get("sts_regional_endpoints") or "regional").strip().lower()
     if legacy not in ("regional", "legacy"):
         raise CredentialsError("sts_regional_endpoints", f"must be 'regional' or 'legacy', got {legacy!r}")
-    fips = _flag(env, cfg, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
-    dualstack = _flag(env, cfg, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
-    if legacy == "legacy" and region in _LEGACY_GLOBAL and not fips and not dualstack:
-        return GLOBAL_ENDPOINT, "us-east-1"
-    domain, dual_domain = "amazonaws.com", "api.aws"
-    for prefix, dom, dual in _PARTITIONS:
-        if region.startswith(prefix):
-            domain, dual_domain = dom, dual
-            break
-    if dualstack:
-        domain = dual_domain
-    # GovCloud's plain endpoint is already FIPS; its dual-stack one is not.
-    name = "sts-fips" if fips and (dualstack or not region.startswith("us-gov-")) else "sts"
-    return f"https://{name}.{region}.{domain}", region
+    try:
+        return sts_host(
+            region,
+            use_fips_endpoint=_flag(env, cfg, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+            use_dualstack_endpoint=_flag(env, cfg, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"),
+            sts_regional_endpoints=legacy,
+        )
+    except (EndpointResolutionError, InvalidConfigError) as exc:  # e.g. no dual-stack STS in that partition
+        raise CredentialsError(exc.field, exc.rule) from None
 
 
 def _find(root: Any, name: str) -> Any:

@@ -8,9 +8,10 @@ authenticator replays the URL with that header and learns who you are.
 The algorithm is the AWS CLI's (awscli/customizations/eks/get_token.py:
 botocore's STS client presigns ``get_caller_identity`` with that header
 injected, ``ExpiresIn=60``) and the bytes are the same for the same inputs and
-time.  STS hosts follow botocore 1.44.8's endpoint rules: regional by default
-(``sts.us-east-1.amazonaws.com`` included), each partition's DNS suffix
-(``amazonaws.com.cn``, ``c2s.ic.gov`` ...), ``aws-global`` on
+time.  STS hosts follow botocore 1.44.8's endpoint rules
+(:mod:`sigv4.sts_endpoints`, shared with the AssumeRole providers): regional
+by default (``sts.us-east-1.amazonaws.com`` included), each partition's DNS
+suffix (``amazonaws.com.cn``, ``c2s.ic.gov`` ...), ``aws-global`` on
 ``sts.amazonaws.com`` signed for ``us-east-1``, FIPS and dual-stack variants,
 and ``sts_regional_endpoints='legacy'``.
 
@@ -21,6 +22,7 @@ it was signed, and rejects an ``X-Amz-Expires`` above 900.
 from __future__ import annotations
 
 from ..exceptions import EndpointResolutionError, InvalidConfigError, ParamValidationError
+from ..sts_endpoints import sts_host
 from ._common import TokenClient, check_expires, check_region, check_text
 
 TYPE_CHECKING = False
@@ -59,71 +61,6 @@ EXEC_CREDENTIAL_API_VERSIONS = (V1_API, BETA_API, ALPHA_API)
 
 _QUERY = "Action=GetCallerIdentity&Version=2011-06-15"
 
-# botocore 1.44.8's partitions.json: (name, DNS suffix, dual-stack DNS suffix,
-# its "*-global" pseudo-region, how its region names look).  A region belongs
-# to the first partition that lists it or whose pattern it matches; "aws"
-# otherwise.  Patterns are the regionRegex values, split on "-": a tuple of
-# fixed first labels, then \w+ and \d+.
-_AWS_PREFIXES = frozenset({"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"})
-_PARTITIONS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
-    ("aws", "amazonaws.com", "api.aws", "aws-global", ()),
-    ("aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn", "aws-cn-global", ("cn",)),
-    ("aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", "", ("eusc", "de")),
-    ("aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "aws-iso-global", ("us", "iso")),
-    ("aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", "aws-iso-b-global", ("us", "isob")),
-    ("aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", "aws-iso-e-global", ("eu", "isoe")),
-    ("aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", "aws-iso-f-global", ("us", "isof")),
-    ("aws-us-gov", "amazonaws.com", "api.aws", "aws-us-gov-global", ("us", "gov")),
-)
-# With sts_regional_endpoints="legacy" these go to the global host.
-_LEGACY_GLOBAL = frozenset(
-    {
-        "ap-northeast-1",
-        "ap-south-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "aws-global",
-        "ca-central-1",
-        "eu-central-1",
-        "eu-north-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "sa-east-1",
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-    }
-)
-# Partitions whose regions botocore 1.44.8 cannot give a dual-stack endpoint.
-_NO_DUALSTACK = frozenset({"aws-iso-e", "aws-iso-f"})
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_DIGITS = frozenset("0123456789")
-
-
-def _matches(region: str, fixed: tuple[str, ...]) -> bool:
-    labels = region.split("-")
-    if not fixed:  # the aws pattern: ^(us|eu|...)-\w+-\d+$
-        return len(labels) == 3 and labels[0] in _AWS_PREFIXES and _word(labels[1]) and _number(labels[2])
-    n = len(fixed)
-    return len(labels) == n + 2 and tuple(labels[:n]) == fixed and _word(labels[n]) and _number(labels[n + 1])
-
-
-def _word(label: str) -> bool:
-    return bool(label) and _ALNUM.issuperset(label)
-
-
-def _number(label: str) -> bool:
-    return bool(label) and _DIGITS.issuperset(label)
-
-
-def _partition(region: str) -> tuple[str, str, str]:
-    for name, dns, dual, global_region, fixed in _PARTITIONS:
-        if region == global_region or _matches(region, fixed):
-            return name, dns, dual
-    return _PARTITIONS[0][:3]
-
 
 def sts_endpoint(
     region: str,
@@ -133,27 +70,14 @@ def sts_endpoint(
     sts_regional_endpoints: str = "regional",
 ) -> tuple[str, str]:
     """``(endpoint URL, signing region)`` of STS for ``region``, as botocore
-    1.44.8 resolves it."""
-    name, dns, dual = _partition(check_region("region_name", region))
-    if sts_regional_endpoints not in ("regional", "legacy"):
-        raise InvalidConfigError("sts_regional_endpoints", f"must be 'regional' or 'legacy', not {sts_regional_endpoints!r}")
-    if use_dualstack_endpoint and name in _NO_DUALSTACK and not region.endswith("-global"):
-        raise EndpointResolutionError(
-            "use_dualstack_endpoint", f"no dual-stack STS endpoint is known for {region!r} (partition {name})"
-        )
-    # endpoints.json gives aws-global the credential scope us-east-1, whatever the host.
-    signing = "us-east-1" if region == "aws-global" else region
-    if use_fips_endpoint and use_dualstack_endpoint:
-        return f"https://sts-fips.{region}.{dual}", signing
-    if use_fips_endpoint:
-        if name == "aws-us-gov":  # GovCloud's regular STS hosts are FIPS endpoints
-            return f"https://sts.{region}.amazonaws.com", signing
-        return f"https://sts-fips.{region}.{dns}", signing
-    if use_dualstack_endpoint:
-        return f"https://sts.{region}.{dual}", signing
-    if region == "aws-global" or (sts_regional_endpoints == "legacy" and region in _LEGACY_GLOBAL):
-        return "https://sts.amazonaws.com", "us-east-1"
-    return f"https://sts.{region}.{dns}", signing
+    1.44.8 resolves it (:func:`sigv4.sts_endpoints.sts_host`, with the region
+    checked first: ParamValidationError for one that is not a region name)."""
+    return sts_host(
+        check_region("region_name", region),
+        use_fips_endpoint=use_fips_endpoint,
+        use_dualstack_endpoint=use_dualstack_endpoint,
+        sts_regional_endpoints=sts_regional_endpoints,
+    )
 
 
 def _endpoint_origin(endpoint_url: str) -> str:
