@@ -144,7 +144,9 @@ def test_keys_with_special_characters(kind: str, auth: Any, s3_server: LocalS3Se
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(key=st.text("aZ09-_.~ !$&'()*+,;=:@%?#é€😀", min_size=1, max_size=12).filter(lambda k: k not in (".", "..")))
+# The gateway (MinIO's hasBadPathComponent) refuses a key that is "." or ".." once
+# surrounding spaces are trimmed, before it checks any signature.
+@given(key=st.text("aZ09-_.~ !$&'()*+,;=:@%?#é€😀", min_size=1, max_size=12).filter(lambda k: k.strip() not in (".", "..")))
 def test_random_keys_round_trip(kind: str, auth: Any, s3_server: LocalS3Server, s3_bucket: str, key: str) -> None:
     url = _url(s3_server, s3_bucket, key)
     _put(kind, auth, url, key.encode())
