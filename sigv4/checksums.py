@@ -146,34 +146,15 @@ def _fold(data: bytes) -> bytes:
     n = len(data)
     while n >= _FOLD_MIN:
         h = 1 << ((n >> 1).bit_length() - 1)  # a power of two, h <= n/2 (a multiple of 4)
-        (a0, a1, a2, a3), (b0, b1, b2, b3), (c0, c1, c2, c3), (d0, d1, d2, d3) = _fold_tables(h)
-        l0, l1, l2, l3 = data[0:h:4], data[1:h:4], data[2:h:4], data[3:h:4]
+        tables = _fold_tables(h)  # per input byte position: the tables giving output bytes 0..3
+        lanes = [data[i:h:4] for i in range(4)]  # input bytes at positions 0..3 of each word
         q = h >> 2
         out = bytearray(h)
-        out[0::4] = (
-            fb(l0.translate(a0), "little")
-            ^ fb(l1.translate(b0), "little")
-            ^ fb(l2.translate(c0), "little")
-            ^ fb(l3.translate(d0), "little")
-        ).to_bytes(q, "little")
-        out[1::4] = (
-            fb(l0.translate(a1), "little")
-            ^ fb(l1.translate(b1), "little")
-            ^ fb(l2.translate(c1), "little")
-            ^ fb(l3.translate(d1), "little")
-        ).to_bytes(q, "little")
-        out[2::4] = (
-            fb(l0.translate(a2), "little")
-            ^ fb(l1.translate(b2), "little")
-            ^ fb(l2.translate(c2), "little")
-            ^ fb(l3.translate(d2), "little")
-        ).to_bytes(q, "little")
-        out[3::4] = (
-            fb(l0.translate(a3), "little")
-            ^ fb(l1.translate(b3), "little")
-            ^ fb(l2.translate(c3), "little")
-            ^ fb(l3.translate(d3), "little")
-        ).to_bytes(q, "little")
+        for j in range(4):
+            acc = 0
+            for lane, table in zip(lanes, tables):
+                acc ^= fb(lane.translate(table[j]), "little")
+            out[j::4] = acc.to_bytes(q, "little")
         # The first h bytes, moved forward by h, land on the next h bytes.
         data = (fb(out, "little") ^ fb(data[h : 2 * h], "little")).to_bytes(h, "little") + data[2 * h :]
         n -= h
