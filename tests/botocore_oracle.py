@@ -7,6 +7,7 @@ and returns what it produced, for comparison with sigv4's output.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Optional
 
@@ -17,7 +18,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 from freezegun import freeze_time
 
-Pairs = list[tuple[str, str]]
+Pairs = Sequence[tuple[str, str]]
 
 
 def _request(method: str, url: str, headers: Pairs, body: bytes) -> AWSRequest:
@@ -32,16 +33,17 @@ def header_sign(
     s3: bool,
     method: str,
     url: str,
-    headers: Pairs,
-    body: bytes,
     access_key: str,
     secret_key: str,
-    token: Optional[str],
-    region: str,
     service: str,
     now: datetime,
+    headers: Pairs = (),
+    body: bytes = b"",
+    token: Optional[str] = None,
+    region: str = "us-east-1",
 ) -> dict[str, str]:
-    """botocore's Authorization-header signature: the headers it added."""
+    """botocore's Authorization-header signature: the headers it added.
+    (Defaults: no headers, empty body, no token, us-east-1.)"""
     request = _request(method, url, headers, body)
     creds = BotoCredentials(access_key, secret_key, token)
     signer = (S3SigV4Auth if s3 else SigV4Auth)(creds, service, region)
@@ -55,14 +57,14 @@ def query_sign(
     s3: bool,
     method: str,
     url: str,
-    headers: Pairs,
     access_key: str,
     secret_key: str,
-    token: Optional[str],
-    region: str,
     service: str,
     expires: int,
     now: datetime,
+    headers: Pairs = (),
+    token: Optional[str] = None,
+    region: str = "us-east-1",
 ) -> str:
     """botocore's presigned URL."""
     request = _request(method, url, headers, b"")

@@ -146,11 +146,8 @@ def test_generic_service_rules_match_botocore() -> None:
             s3=False,
             method="GET",
             url=f"{base}/{quote(key, safe='/~')}",
-            headers=[],
             access_key=AK,
             secret_key=SK,
-            token=None,
-            region="us-east-1",
             service="execute-api",
             expires=3600,
             now=NOW,
@@ -170,17 +167,7 @@ def test_one_timestamp_for_the_whole_manifest() -> None:
 def test_put_method() -> None:
     url = presign_keys(_signer(), BASE, ["upload.bin"], 600, method="PUT", now=NOW)[0]
     expected = oracle.query_sign(
-        s3=True,
-        method="PUT",
-        url=f"{BASE}/upload.bin",
-        headers=[],
-        access_key=AK,
-        secret_key=SK,
-        token=None,
-        region="us-east-1",
-        service="s3",
-        expires=600,
-        now=NOW,
+        s3=True, method="PUT", url=f"{BASE}/upload.bin", access_key=AK, secret_key=SK, service="s3", expires=600, now=NOW
     )
     _same_url(url, expected)
 
@@ -194,17 +181,7 @@ def test_presign_urls_mixed_hosts_and_queries_match_botocore() -> None:
     got = presign_urls(_signer(), "GET", urls, 3600, now=NOW)
     for url, ours in zip(urls, got):
         theirs = oracle.query_sign(
-            s3=True,
-            method="GET",
-            url=url,
-            headers=[],
-            access_key=AK,
-            secret_key=SK,
-            token=None,
-            region="us-east-1",
-            service="s3",
-            expires=3600,
-            now=NOW,
+            s3=True, method="GET", url=url, access_key=AK, secret_key=SK, service="s3", expires=3600, now=NOW
         )
         _same_url(ours, theirs)
 
