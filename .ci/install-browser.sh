@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install the headless browser used by tests/test_browser_post.py: Debian's chromium and
+# Install the headless browser used by tests/e2e/test_browser_post.py: Debian's chromium and
 # chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver). No browser download from the web.
 # Idempotent: when both binaries already answer --version, it does nothing.
 set -eu

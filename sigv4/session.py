@@ -186,7 +186,7 @@ class Session:
         profile_name: str | None = None,
         aws_account_id: str | None = None,
     ) -> None:
-        from . import awsconfig
+        from .providers import awsconfig
 
         if botocore_session is not None:
             from .exceptions import InvalidConfigError
@@ -207,14 +207,14 @@ class Session:
     @property
     def region_name(self) -> str | None:
         """The session's region (explicit, environment, profile), or ``None``."""
-        from .awsconfig import resolve_region
+        from .providers.awsconfig import resolve_region
 
         return resolve_region(self._region, self._profile, self._environ)
 
     @property
     def available_profiles(self) -> list[str]:
         """Profile names in the config and credentials files."""
-        from . import awsconfig
+        from .providers import awsconfig
 
         names = set(awsconfig.load_config_file(awsconfig.config_file_path(self._environ))["profiles"])
         names |= set(awsconfig.load_credentials_file(awsconfig.credentials_file_path(self._environ)))
@@ -280,7 +280,7 @@ class Session:
 
             raise UnknownServiceError(str(service_name), ", ".join(sorted(CLIENT_FACTORIES)))
         cfg = _config_dict(config)
-        from .awsconfig import resolve_region
+        from .providers.awsconfig import resolve_region
 
         region = resolve_region(region_name or cfg.get("region_name") or self._region, self._profile, self._environ)
         creds: Credentials | CredentialsProvider | None
@@ -323,7 +323,7 @@ class Session:
     def configured_endpoint_url(self, explicit: str | None, service_env: str) -> str | None:
         """``explicit``, else ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the
         profile's ``[services]`` block, the profile's ``endpoint_url`` (botocore's order)."""
-        from .awsconfig import as_bool, get_services_section
+        from .providers.awsconfig import as_bool, get_services_section
 
         if explicit:
             return explicit

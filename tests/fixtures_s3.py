@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sigv4.localserver import LocalS3Server, ServerKind, ServerUnavailable
+from sigv4.testing import LocalS3Server, ServerKind, ServerUnavailable
 
 
 @dataclass(frozen=True)

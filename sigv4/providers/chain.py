@@ -208,7 +208,7 @@ class CredentialChain:
         explicit_profile = self._profile_arg is not None
         if not explicit_profile and env_has_credentials(env):
             return EnvProvider(self._environ)
-        from ..awsconfig import profile_name
+        from .awsconfig import profile_name
 
         name = profile_name(self._profile_arg, env)
         self.profile_name = name
@@ -248,7 +248,7 @@ class _ProfileResolver:
         self.env = chain._env()
 
     def region(self, profile: Mapping[str, Any]) -> str | None:
-        from ..awsconfig import resolve_region
+        from .awsconfig import resolve_region
 
         return resolve_region(self.chain._region_arg, profile, self.env)
 

@@ -2,7 +2,7 @@
 ``AWS_SHARED_CREDENTIALS_FILE`` / ``AWS_CONFIG_FILE``), static keys in either,
 and ``credential_process``.
 
-The files are parsed by :mod:`sigv4.awsconfig` (as botocore parses them:
+The files are parsed by :mod:`sigv4.providers.awsconfig` (as botocore parses them:
 ``[name]`` in the credentials file, ``[profile name]`` or ``[default]`` in the
 config file, nested ``key =`` blocks as dicts).  For everything except static
 keys a profile is the config file's section updated with the credentials
@@ -67,9 +67,9 @@ class SharedConfig:
 
 
 def _safe_parse(read: Callable[[], T], path: str, field: str) -> T:
-    """Run an :mod:`sigv4.awsconfig` reader; a parse error is re-raised as a
+    """Run an :mod:`sigv4.providers.awsconfig` reader; a parse error is re-raised as a
     CredentialsError naming the file and line numbers (never a line's content:
-    it may hold a secret key; :mod:`sigv4.awsconfig` reports none)."""
+    it may hold a secret key; :mod:`sigv4.providers.awsconfig` reports none)."""
     from ..exceptions import InvalidConfigError
 
     try:
@@ -80,8 +80,8 @@ def _safe_parse(read: Callable[[], T], path: str, field: str) -> T:
 
 
 def load_shared_config(environ: Mapping[str, str] | None = None) -> SharedConfig:
-    """Both shared files (a missing file is empty), read through :mod:`sigv4.awsconfig`."""
-    from .. import awsconfig
+    """Both shared files (a missing file is empty), read through :mod:`sigv4.providers.awsconfig`."""
+    from . import awsconfig
 
     env = os.environ if environ is None else environ
     config_path = awsconfig.config_file_path(env)

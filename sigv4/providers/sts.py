@@ -9,7 +9,7 @@ The endpoint is, in order: an explicit ``endpoint_url``;
 is true); otherwise the regional endpoint of the region
 (``https://sts.<region>.amazonaws.com``, the partition's domain for China,
 GovCloud, ISO and EU sovereign regions, FIPS and dual-stack variants: the
-rules of :mod:`sigv4.sts_endpoints`, shared with the EKS token client) — or
+rules of :mod:`sigv4.providers.sts_endpoints`, shared with the EKS token client) — or
 the global ``https://sts.amazonaws.com`` (signed for us-east-1) when no region
 is known or ``sts_regional_endpoints = legacy`` asks for it.
 """
@@ -20,8 +20,8 @@ import os
 
 from ..errors import CredentialsError
 from ..exceptions import EndpointResolutionError, InvalidConfigError
-from ..sts_endpoints import GLOBAL_ENDPOINT, sts_host
 from .base import RefreshableProvider, parse_expiry
+from .sts_endpoints import GLOBAL_ENDPOINT, sts_host
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

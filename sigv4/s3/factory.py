@@ -5,7 +5,7 @@ addressing rules, once per client."""
 
 from __future__ import annotations
 
-from ..awsconfig import as_bool
+from ..providers.awsconfig import as_bool
 from ..settings import MAX_EXPIRES
 from .client import S3Client
 from .endpoints import Addressing

@@ -9,7 +9,7 @@ The algorithm is the AWS CLI's (awscli/customizations/eks/get_token.py:
 botocore's STS client presigns ``get_caller_identity`` with that header
 injected, ``ExpiresIn=60``) and the bytes are the same for the same inputs and
 time.  STS hosts follow botocore 1.44.8's endpoint rules
-(:mod:`sigv4.sts_endpoints`, shared with the AssumeRole providers): regional
+(:mod:`sigv4.providers.sts_endpoints`, shared with the AssumeRole providers): regional
 by default (``sts.us-east-1.amazonaws.com`` included), each partition's DNS
 suffix (``amazonaws.com.cn``, ``c2s.ic.gov`` ...), ``aws-global`` on
 ``sts.amazonaws.com`` signed for ``us-east-1``, FIPS and dual-stack variants,
@@ -22,7 +22,7 @@ it was signed, and rejects an ``X-Amz-Expires`` above 900.
 from __future__ import annotations
 
 from ..exceptions import EndpointResolutionError, InvalidConfigError, ParamValidationError
-from ..sts_endpoints import sts_host
+from ..providers.sts_endpoints import sts_host
 from ._common import TokenClient, check_expires, check_region, check_text
 
 TYPE_CHECKING = False
@@ -70,7 +70,7 @@ def sts_endpoint(
     sts_regional_endpoints: str = "regional",
 ) -> tuple[str, str]:
     """``(endpoint URL, signing region)`` of STS for ``region``, as botocore
-    1.44.8 resolves it (:func:`sigv4.sts_endpoints.sts_host`, with the region
+    1.44.8 resolves it (:func:`sigv4.providers.sts_endpoints.sts_host`, with the region
     checked first: ParamValidationError for one that is not a region name)."""
     return sts_host(
         check_region("region_name", region),

@@ -78,8 +78,8 @@ def eks_client(
 ) -> EKSClient:
     """``sigv4.client('eks')``: tokens signed for STS with the settings
     ``aws eks get-token`` would use (NoRegionError without a region)."""
-    from ..awsconfig import as_bool
     from ..exceptions import InvalidConfigError
+    from ..providers.awsconfig import as_bool
     from .eks import EKSClient
 
     cfg = config or {}
