@@ -25,12 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ALWAYS_SIGNED", "NEVER_SIGNED", "AdapterCore", "Retry", "may_follow", "regional_host", "resolve_location"]
 
-#: Signed whenever present (besides every ``x-amz-*`` header).
+#: Signed whenever present, whatever the settings (the spec's minimum, and what S3 checks).
 ALWAYS_SIGNED = frozenset({"host", "content-type", "content-md5", "range"})
-#: Sent but never signed: hop-by-hop, or added and rewritten by proxies and HTTP stacks.
+#: Hop-by-hop: what ``signed_headers=`` cannot ask for (proxies add, drop or rewrite them).
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te"})
-NEVER_SIGNED = _HOP_BY_HOP | {"trailer", "transfer-encoding", "upgrade", "accept-encoding", "authorization", "content-length"}
-NEVER_SIGNED |= {"expect", "user-agent"}
+NEVER_SIGNED = _HOP_BY_HOP | {"trailer", "transfer-encoding", "upgrade", "authorization", "expect"}
 #: Written by the signer: replaced by every (re-)signing unless the caller supplied them.
 OWN_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"})
 _ALWAYS_REPLACED = frozenset({"authorization", "x-amz-date"})
@@ -76,6 +75,13 @@ class AdapterCore(Recovery):
         if not isinstance(recover_clock_skew, bool):
             raise SigningError("recover_clock_skew", f"must be True or False, not {type(recover_clock_skew).__name__}")
         self._extra = _extra_signed(signed_headers)
+        if self._extra:
+            # The one rule (the Signer's): every header but the unsigned ones is signed;
+            # signed_headers= takes names off that list.
+            base = settings.get("unsigned_headers")
+            if base is None:
+                from .settings import DEFAULT_UNSIGNED_HEADERS as base
+            settings["unsigned_headers"] = frozenset(_unsigned_names(base)) - self._extra
         user_clock = settings.pop("clock", None)
         if user_clock is not None and not callable(user_clock):
             raise SigningError("clock", "must be a callable returning seconds since the epoch")
@@ -110,11 +116,10 @@ class AdapterCore(Recovery):
         """The signing settings in use (the same for every region)."""
         return self._signer(region).settings
 
-    def signs(self, lower_name: str) -> bool:
-        """Whether a header (lower-case name) is signed."""
-        if lower_name in NEVER_SIGNED:
-            return False
-        return lower_name in ALWAYS_SIGNED or lower_name.startswith("x-amz-") or lower_name in self._extra
+    def signs(self, lower_name: str, region: str | None = None) -> bool:
+        """Whether a header (lower-case name) is signed: the Signer's rule, every header
+        but ``settings.unsigned_headers``."""
+        return lower_name not in self.settings_for(region or self.region).unsigned_headers
 
     @staticmethod
     def caller_own(names: Iterable[str]) -> frozenset[str]:
@@ -150,11 +155,8 @@ class AdapterCore(Recovery):
         new_host = _moved_host(origin, url)
         if new_host is not None:
             drop |= {"host"}
-        chosen: list[tuple[str, str | bytes]] = []
-        for name, value in headers:
-            lower = name.lower()
-            if lower not in drop and self.signs(lower):
-                chosen.append((name, value))
+        # Every header goes to the Signer, which signs all but the unsigned ones (one rule).
+        chosen: list[tuple[str, str | bytes]] = [(n, v) for n, v in headers if n.lower() not in drop]
         if new_host is not None:
             chosen.append(("Host", new_host))
         given_hash = any(n.lower() == "x-amz-content-sha256" for n, _ in chosen)
@@ -181,6 +183,17 @@ class AdapterCore(Recovery):
         if self.settings_for(self.region).unsigned_payload:
             return True
         return self.is_s3 and url[:8].lower() == "https://"
+
+
+def _unsigned_names(names: object) -> Iterable[str]:
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise SigningError("unsigned_headers", "must be an iterable of header names, not a single value")
+    out = []
+    for name in names:
+        if not isinstance(name, str):
+            raise SigningError("unsigned_headers", f"header names must be str, not {type(name).__name__}")
+        out.append(name.lower())
+    return out
 
 
 def _extra_signed(names: Iterable[str]) -> frozenset[str]:

@@ -47,7 +47,7 @@ def presign_urls(
     from datetime import datetime, timezone
 
     if now is None:
-        now = datetime.fromtimestamp(signer._clock() // 1, timezone.utc)
+        now = datetime.fromtimestamp(signer.clock() // 1, timezone.utc)
     presign = signer.presign
     return [presign(method, url, expires_in, now=now).url for url in urls]
 
@@ -79,6 +79,8 @@ def presign_keys(
     base_path = base_path.rstrip("/")
     if isinstance(keys, (str, bytes)):
         raise SigningError("keys", "must be an iterable of keys, not a single key")
+    if not isinstance(keys, list) and not hasattr(keys, "__iter__"):
+        raise SigningError("keys", f"must be an iterable of keys, not {type(keys).__name__}")
     key_list = keys if isinstance(keys, list) else list(keys)
     for key in key_list:
         if not isinstance(key, str) or not key:
@@ -100,7 +102,11 @@ def presign_keys(
 
 def _template(signer: Signer, first: SignedRequest, origin: str, prefix: str) -> Callable[[str], str]:
     """A function of one key giving its presigned URL, built from the parts of
-    ``first`` that every key shares."""
+    ``first`` that every key shares.
+
+    Fast path: the pipeline's canonical request, string to sign and signature,
+    with only the path put in per key; presign_keys checks it reproduces the
+    first URL, and tests/core/test_bulk.py compares every URL with presign()."""
     # CanonicalRequest is "METHOD\nURI\nrest": only the URI changes.
     method, _, rest = first.canonical_request.split("\n", 2)
     creq_head = f"{method}\n{prefix}"

@@ -8,13 +8,14 @@ any step alone.
 
 from __future__ import annotations
 
-from .errors import InvalidHeaderError
+from .errors import InvalidHeaderError, PayloadError
 from .keys import sha256
 from .urls import is_canonical_path, normalize_path, quote_path, unquote_to_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
+    from hashlib import _Hash
     from typing import Union
 
     HeaderValue = Union[str, bytes, int]
@@ -33,11 +34,25 @@ __all__ = [
     "canonical_request",
     "credential_scope",
     "string_to_sign",
+    "check_payload_hash",
+    "PAYLOAD_CONSTANTS",
 ]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#: The payload hashes that are not a SHA-256: unsigned and the aws-chunked modes.
+PAYLOAD_CONSTANTS = frozenset(
+    {
+        UNSIGNED_PAYLOAD,
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+    }
+)
+_LOWER_HEX = frozenset("0123456789abcdef")
 
 # RFC 9110 token characters: what a header name may contain.
 _TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -71,8 +86,10 @@ def canonical_query_string(pairs: Iterable[tuple[str, str]]) -> str:
 
 def canonical_header_value(name: str, value: str) -> str:
     """Trim, unfold obsolete line folding (CRLF + spaces → one space) and
-    collapse runs of whitespace to one space.  Any other CR, LF or NUL is
-    rejected: it would let a value inject a header."""
+    collapse runs of spaces and tabs to one space.  A value is ASCII text
+    (visible characters, spaces, tabs): any other CR, LF, control character
+    or non-ASCII character is rejected, since it would let a value inject a
+    header, or be sent as bytes whose encoding the signature cannot know."""
     if "\n" in value or "\r" in value:
         lines = value.replace("\r\n", "\n").split("\n")
         for line in lines[1:]:
@@ -81,9 +98,21 @@ def canonical_header_value(name: str, value: str) -> str:
         if "\r" in value.replace("\r\n", ""):
             raise InvalidHeaderError(name, "value contains a bare CR")
         value = " ".join(lines)
-    if "\x00" in value:
-        raise InvalidHeaderError(name, "value contains NUL")
+    if not value.isascii():
+        raise InvalidHeaderError(
+            name,
+            "value must be ASCII: HTTP sends header values as bytes in no agreed encoding "
+            "(percent-encode non-ASCII text, as S3 expects for metadata)",
+        )
+    if not _PRINTABLE.issuperset(value):
+        bad = next(ch for ch in value if ch not in _PRINTABLE)
+        shown = "NUL" if bad == "\x00" else f"U+{ord(bad):04X}"
+        raise InvalidHeaderError(name, f"value contains the control character {shown} (only visible ASCII, spaces and tabs)")
     return " ".join(value.split())
+
+
+# What a header value may hold (RFC 9110 field-value, ASCII): visible characters, space, tab.
+_PRINTABLE = frozenset(map(chr, range(0x20, 0x7F))) | {"\t"}
 
 
 def _header_text(name: str, value: object) -> str:
@@ -111,8 +140,11 @@ def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, st
     """Read a mapping or an iterable of ``(name, value)`` pairs.
 
     Returns ``(to_send, canonical)``: the headers to send (first spelling of
-    each name, repeated values joined with ``,`` in order, folds unfolded) and
-    the canonical values keyed by lower-case name.
+    each name, repeated values joined with ``,`` in order) and the canonical
+    values keyed by lower-case name.  What is sent is what a server
+    canonicalises to the same value: each value trimmed and unfolded (a
+    server collapses the inner runs of spaces itself), so ``('x-a', 'a ')``
+    and ``('x-a', 'b')`` are sent as ``a,b``, as they are signed.
     """
     to_send: dict[str, str] = {}
     canonical: dict[str, str] = {}
@@ -132,7 +164,7 @@ def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, st
         name = _check_name(name)
         text = _header_text(name, value)
         canon = canonical_header_value(name, text)
-        sent = " ".join(text.replace("\r\n", "\n").split("\n")) if "\n" in text else text
+        sent = " ".join(text.replace("\r\n", "\n").split("\n")).strip(" \t") if "\n" in text else text.strip(" \t")
         lower = name.lower()
         if lower in canonical:
             canonical[lower] += "," + canon
@@ -172,8 +204,32 @@ def credential_scope(date: str, region: str, service: str) -> str:
     return f"{date}/{region}/{service}/aws4_request"
 
 
-def string_to_sign(amz_date: str, credential_scope: str, canonical_request: str) -> str:
+def string_to_sign(
+    amz_date: str,
+    credential_scope: str,
+    canonical_request: str,
+    *,
+    algorithm: str = ALGORITHM,
+    sha256: Callable[[bytes], _Hash] = sha256,
+) -> str:
     """StringToSign: algorithm, timestamp, scope and the hex SHA-256 of the
-    canonical request."""
+    canonical request.  ``sha256`` is the hash constructor (the signer passes
+    the one its day key uses: the built-in or OpenSSL's, same digests)."""
     digest = sha256(canonical_request.encode("utf-8")).hexdigest()
-    return f"{ALGORITHM}\n{amz_date}\n{credential_scope}\n{digest}"
+    return f"{algorithm}\n{amz_date}\n{credential_scope}\n{digest}"
+
+
+def check_payload_hash(value: object, field: str = "payload_hash") -> str:
+    """HashedPayload as given by a caller: 64 lower-case hex digits (a SHA-256)
+    or one of :data:`PAYLOAD_CONSTANTS`; anything else would be sent in a
+    header or signed as something no server computes."""
+    if type(value) is str:
+        if len(value) == 64 and _LOWER_HEX.issuperset(value):
+            return value
+        if value in PAYLOAD_CONSTANTS:
+            return value
+    shown = repr(value) if isinstance(value, str) and len(value) <= 80 else type(value).__name__
+    raise PayloadError(
+        field,
+        f"must be 64 lower-case hex digits (the body's SHA-256) or one of {', '.join(sorted(PAYLOAD_CONSTANTS))}; got {shown}",
+    )

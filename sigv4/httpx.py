@@ -1,9 +1,8 @@
 """SigV4 for ``httpx``, sync and async: ``httpx.Client(auth=SigV4Auth(credentials, "eu-west-1", "s3"))``.
 
 The same rules as :mod:`sigv4.requests`: the request is signed as it will be sent (final URL
-with ``params=`` merged, re-encoded exactly as canonicalised; ``host``, ``x-amz-*``,
-``content-type``, ``content-md5``, ``range`` and ``signed_headers=``; never hop-by-hop or
-rewritable headers). Bodies: ``content=`` bytes or str, ``data=``/``json=`` are hashed; a seekable
+with ``params=`` merged, re-encoded exactly as canonicalised; every header but the Signer's
+``unsigned_headers``). Bodies: ``content=`` bytes or str, ``data=``/``json=`` are hashed; a seekable
 binary file passed as ``content=`` is hashed in constant memory and streamed; a generator or
 async iterator is sent as ``UNSIGNED-PAYLOAD`` where allowed (``unsigned_streams=True``, or by
 default S3 over https), else refused with :class:`sigv4.PayloadError`.

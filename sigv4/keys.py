@@ -35,7 +35,7 @@ else:
         except ImportError:  # a build without the built-in hashes (some FIPS builds)
             from hashlib import sha256
 
-__all__ = ["signing_key", "signature", "derive_signing_key", "clear_cache", "HmacSha256", "DayKey", "sha256"]
+__all__ = ["signing_key", "signature", "derive_signing_key", "clear_cache", "HmacSha256", "DayKey", "KeyCache", "KEYS", "sha256"]
 
 _BLOCK_SIZE = 64  # SHA-256's block size in bytes
 # Translation tables XOR-ing every byte with the HMAC pads (bytes.translate runs in C).
@@ -96,6 +96,10 @@ class DayKey:
     scope, the credential and token as they stand in a query string, the
     start of the Authorization header, and the keyed HMAC.
 
+    It is the signing half of the pipeline: :meth:`sign` turns a string to
+    sign into the signature, and ``algorithm`` names it (a SigV4a key offers
+    the same two).
+
     Hashing starts with the built-in SHA-256, so a cold start (a Lambda's
     first request) never loads OpenSSL (~6 ms, ~4 MiB).  ``openssl=True``
     uses ``hashlib``'s, ~2x faster on these short messages: the signer asks
@@ -116,12 +120,15 @@ class DayKey:
         "token",
     )
 
+    #: The signing algorithm, as it stands in the string to sign.
+    algorithm = "AWS4-HMAC-SHA256"
+
     def __init__(self, creds: Credentials, date: str, region: str, service: str, *, openssl: bool = False) -> None:
         from .urls import quote
 
         openssl = openssl or "hashlib" in sys.modules
         self.sha256 = _openssl_sha256() if openssl else sha256
-        # Counts down to the switch (Signer._day); on OpenSSL, it never gets there.
+        # Counts down to the switch (Signer.day_key); on OpenSSL, it never gets there.
         self.builtin_uses_left = sys.maxsize if openssl else OPENSSL_AFTER
         self.creds = creds
         self.date = date
@@ -129,7 +136,14 @@ class DayKey:
         self.hmac = HmacSha256(signing_key(creds.secret_key, date, region, service), self.sha256)
         self.credential = quote(f"{creds.access_key}/{self.scope}")
         self.token = quote(creds.token) if creds.token else ""
-        self.authorization_prefix = f"AWS4-HMAC-SHA256 Credential={creds.access_key}/{self.scope}, SignedHeaders="
+        self.authorization_prefix = f"{self.algorithm} Credential={creds.access_key}/{self.scope}, SignedHeaders="
+
+    def __repr__(self) -> str:
+        return f"DayKey(scope={self.scope!r})"
+
+    def sign(self, string_to_sign: str) -> str:
+        """Signature: hex HMAC-SHA256 of the string to sign under this day's signing key."""
+        return self.hmac.hexdigest(string_to_sign.encode("utf-8"))
 
 
 def _openssl_sha256() -> Callable[[bytes], _Hash]:
@@ -138,9 +152,52 @@ def _openssl_sha256() -> Callable[[bytes], _Hash]:
     return sha256
 
 
-_CACHE_SIZE = 128
-_cache: dict[tuple[str, str, str, str], bytes] = {}
-_lock = allocate_lock()
+class KeyCache:
+    """A bounded, thread-safe cache of derived keys, with hit/miss counts.
+
+    The module keeps one (:data:`KEYS`) for :func:`signing_key` and
+    :func:`signature`; code that wants its own bound or statistics makes
+    another.  The oldest entry is evicted first (dicts keep insertion order).
+    """
+
+    __slots__ = ("_entries", "_lock", "hits", "maxsize", "misses")
+
+    def __init__(self, maxsize: int = 128) -> None:
+        self.maxsize = maxsize
+        self._entries: dict[object, object] = {}
+        self._lock = allocate_lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __repr__(self) -> str:
+        return f"KeyCache(size={len(self._entries)}, maxsize={self.maxsize}, hits={self.hits}, misses={self.misses})"
+
+    def get(self, key: object, make: Callable[[], object]) -> object:
+        """The entry for ``key``, made with ``make()`` on a miss."""
+        value = self._entries.get(key)
+        if value is not None:
+            self.hits += 1
+            return value
+        value = make()
+        with self._lock:
+            self.misses += 1
+            if len(self._entries) >= self.maxsize:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = value
+        return value
+
+    def info(self) -> dict[str, int]:
+        """``{'hits', 'misses', 'size', 'maxsize'}``."""
+        return {"hits": self.hits, "misses": self.misses, "size": len(self._entries), "maxsize": self.maxsize}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+#: Signing keys by (secret, date, region, service), and keyed HMAC states by key.
+KEYS = KeyCache()
+_KEYED = KeyCache()
 
 
 def derive_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
@@ -152,40 +209,19 @@ def derive_signing_key(secret_key: str, date: str, region: str, service: str) ->
 
 
 def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
-    """The signing key for ``date`` (``YYYYMMDD``), cached (bounded, thread-safe)."""
-    cache_key = (secret_key, date, region, service)
-    key = _cache.get(cache_key)
-    if key is None:
-        key = derive_signing_key(secret_key, date, region, service)
-        with _lock:
-            if len(_cache) >= _CACHE_SIZE:
-                # Evict the oldest entry (dicts keep insertion order).
-                del _cache[next(iter(_cache))]
-            _cache[cache_key] = key
-    return key
-
-
-# Keyed HMAC states of recently used signing keys (a chunked upload or a POST
-# form signs many strings under one key).
-_keyed: dict[bytes, HmacSha256] = {}
+    """The signing key for ``date`` (``YYYYMMDD``), cached in :data:`KEYS`."""
+    return KEYS.get((secret_key, date, region, service), lambda: derive_signing_key(secret_key, date, region, service))  # type: ignore[return-value]
 
 
 def signature(key: bytes, string_to_sign: str) -> str:
     """Signature: hex HMAC-SHA256 of the string to sign under the signing key."""
     if type(key) is not bytes:  # a bytearray or memoryview: make it hashable
         key = bytes(key)
-    keyed = _keyed.get(key)
-    if keyed is None:
-        keyed = HmacSha256(key)
-        with _lock:
-            if len(_keyed) >= _CACHE_SIZE:
-                del _keyed[next(iter(_keyed))]
-            _keyed[key] = keyed
+    keyed: HmacSha256 = _KEYED.get(key, lambda: HmacSha256(key))  # type: ignore[assignment]
     return keyed.hexdigest(string_to_sign.encode("utf-8"))
 
 
 def clear_cache() -> None:
     """Forget every cached key (after rotating a secret, say)."""
-    with _lock:
-        _cache.clear()
-        _keyed.clear()
+    KEYS.clear()
+    _KEYED.clear()

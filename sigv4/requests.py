@@ -1,10 +1,10 @@
 """SigV4 for ``requests``: ``requests.get(url, auth=SigV4Auth(credentials, "eu-west-1", "s3"))``.
 
 The request is signed as it will be sent: method, final URL (``params=`` merged, path and
-query re-encoded exactly as canonicalised), the headers worth signing and the body. Signed:
-``host``, every ``x-amz-*``, ``content-type``, ``content-md5``, ``range`` and the names in
-``signed_headers=``; never hop-by-hop or rewritable ones (``connection``, ``accept-encoding``,
-``user-agent``, ``content-length``, ``expect``, ``transfer-encoding``).
+query re-encoded exactly as canonicalised), its headers and the body. Which headers are signed
+follows the one rule of :class:`sigv4.Signer`: every header sent except
+``settings.unsigned_headers`` (by default botocore's list: hop-by-hop headers, ``user-agent``,
+``expect``, ``transfer-encoding``, trace context); ``signed_headers=`` takes names off that list.
 
 Bodies: bytes and str (sent as UTF-8) are hashed; a seekable binary file is hashed in constant
 memory and streamed. A generator or non-seekable stream is sent as ``UNSIGNED-PAYLOAD`` when

@@ -106,9 +106,15 @@ class SigningSettings:
             if not isinstance(value, bool):
                 raise SigningError(name, f"must be True or False, not {type(value).__name__}")
             object.__setattr__(self, name, value)
-        if isinstance(unsigned_headers, str):
-            raise SigningError("unsigned_headers", "must be an iterable of header names, not a string")
-        names = frozenset(h.lower() for h in unsigned_headers)
+        if isinstance(unsigned_headers, (str, bytes)) or not hasattr(unsigned_headers, "__iter__"):
+            raise SigningError("unsigned_headers", "must be an iterable of header names, not a single value")
+        names = frozenset(unsigned_headers) if type(unsigned_headers) is frozenset else None
+        if names is None or not all(type(h) is str and h.islower() for h in names):
+            listed = list(unsigned_headers)
+            for h in listed:
+                if not isinstance(h, str):
+                    raise SigningError("unsigned_headers", f"header names must be str, not {type(h).__name__}")
+            names = frozenset(h.lower() for h in listed)
         if "host" in names:
             raise SigningError("unsigned_headers", "host must always be signed")
         object.__setattr__(self, "unsigned_headers", names)

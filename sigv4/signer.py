@@ -11,13 +11,14 @@ from __future__ import annotations
 import time as _time
 
 from .canonical import (
-    ALGORITHM,
     UNSIGNED_PAYLOAD,
     canonical_headers,
     canonical_query_string,
     canonical_request,
     canonical_uri,
+    check_payload_hash,
     collect_headers,
+    string_to_sign,
 )
 from .credentials import Credentials
 from .errors import (
@@ -31,7 +32,7 @@ from .errors import (
 from .keys import DayKey
 from .payload import payload_hash as _payload_hash
 from .settings import settings_for
-from .urls import host_header, query_pairs, quote, quote_path, quote_wire_path, split_url, unquote_to_bytes
+from .urls import host_header, query_pairs, quote, quote_wire_path, split_url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,9 +41,10 @@ if TYPE_CHECKING:
 
     from .canonical import HeadersInput
     from .credentials import CredentialsProvider
+    from .keys import DayKey as SigningKey
     from .settings import SigningSettings
 
-__all__ = ["Signer", "SignedRequest"]
+__all__ = ["Signer", "SignedRequest", "amz_date", "amz_date_seconds", "warn_if_expiring"]
 
 _SCOPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 # Query parameters a presigned URL owns; a caller passing them is a mistake.
@@ -129,37 +131,18 @@ def _check_method(method: object) -> str:
     return method.upper()
 
 
-# The last timestamp formatted, as (second or datetime, text): signing many
-# requests a second formats it once.  Datetimes are immutable, so the same
-# object always gives the same text.  Swapping a whole tuple is thread-safe.
-_last_second: tuple[int, str] = (-1, "")
-_last_now: tuple[object, str] = (None, "")
-
-
 def amz_date(now: datetime | None, clock: Callable[[], float] = _default_clock) -> str:
     """``YYYYMMDDTHHMMSSZ`` for ``now`` (an aware datetime) or the clock."""
-    global _last_second, _last_now
     if now is None:
-        second = int(clock() // 1)  # floor, as gmtime() rounds
-        if _last_second[0] == second:
-            return _last_second[1]
-        t = _time.gmtime(second)
+        t = _time.gmtime(int(clock() // 1))  # floor, as gmtime() rounds
     else:
-        if _last_now[0] is now:
-            return _last_now[1]
-        try:
-            offset = now.utcoffset()
-        except (AttributeError, TypeError):
-            raise InvalidTimeError("now", f"must be a datetime, not {type(now).__name__}") from None
-        if offset is None:
+        utcoffset = getattr(now, "utcoffset", None)
+        if not callable(utcoffset) or not callable(getattr(now, "utctimetuple", None)):
+            raise InvalidTimeError("now", f"must be a datetime, not {type(now).__name__}")
+        if utcoffset() is None:
             raise InvalidTimeError("now", "must be timezone-aware (e.g. datetime.now(timezone.utc))")
         t = now.utctimetuple()
-    text = f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
-    if now is None:
-        _last_second = (second, text)
-    else:
-        _last_now = (now, text)
-    return text
+    return f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
 
 
 class Signer:
@@ -168,9 +151,14 @@ class Signer:
     ``credentials`` is a :class:`Credentials` or any provider with
     ``get_credentials()``.  Keyword settings left as ``None`` take the preset
     for ``service`` (S3's rules for ``"s3"``, the generic ones otherwise).
+
+    Every way to sign (:meth:`sign`, :meth:`presign`, :meth:`sign_chunked`,
+    bulk presigning, POST policies) ends in the same steps: the public
+    :func:`~sigv4.canonical_request`, :func:`~sigv4.string_to_sign` and the
+    day key's signature (from :func:`~sigv4.signing_key`).
     """
 
-    __slots__ = ("_clock", "_day_cache", "_provider", "region", "service", "settings")
+    __slots__ = ("_clock", "_date_cache", "_day_cache", "_provider", "region", "service", "settings")
 
     def __init__(
         self,
@@ -191,6 +179,8 @@ class Signer:
     ) -> None:
         if not isinstance(credentials, Credentials) and not callable(getattr(credentials, "get_credentials", None)):
             raise CredentialsError("credentials", "must be a sigv4.Credentials or a provider with get_credentials()")
+        if clock is not None and not callable(clock):
+            raise SigningError("clock", "must be a callable returning seconds since the epoch")
         self._provider = credentials
         self.region = _check_scope("region", region)
         self.service = _check_scope("service", service)
@@ -205,12 +195,18 @@ class Signer:
             "max_expires": max_expires,
         }
         if settings is not None:
+            from .settings import SigningSettings
+
+            if not isinstance(settings, SigningSettings):
+                raise SigningError("settings", f"must be a sigv4.SigningSettings, not {type(settings).__name__}")
             changes = {k: v for k, v in overrides.items() if v is not None}
             self.settings = settings.replace(**changes) if changes else settings
         else:
             self.settings = settings_for(service, **overrides)
         self._clock = clock or _default_clock
         self._day_cache: DayKey | None = None
+        # The last second formatted, as (second, text): many signatures a second format it once.
+        self._date_cache: tuple[object, str] = (None, "")
 
     def __repr__(self) -> str:
         return f"Signer(region={self.region!r}, service={self.service!r}, settings={self.settings!r})"
@@ -232,8 +228,14 @@ class Signer:
         self.settings = state["settings"]  # type: ignore[assignment]
         self._clock = state["clock"] or _default_clock  # type: ignore[assignment]
         self._day_cache = None
+        self._date_cache = (None, "")
 
     # -- pieces -------------------------------------------------------------
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The clock this signer reads when no ``now`` is given (seconds since the epoch)."""
+        return self._clock
 
     def credentials(self) -> Credentials:
         """The credentials to sign with now (asks the provider)."""
@@ -242,7 +244,21 @@ class Signer:
             raise CredentialsError("credentials", "provider returned no Credentials")
         return creds
 
-    def _day(self, creds: Credentials, date: str) -> DayKey:
+    def amz_date(self, now: datetime | None = None) -> str:
+        """The ``X-Amz-Date`` of a signature made now (``now``, or the clock)."""
+        if now is None:
+            second = int(self._clock() // 1)
+            cached = self._date_cache
+            if cached[0] == second:
+                return cached[1]
+            text = amz_date(None, lambda: second)
+            self._date_cache = (second, text)  # one tuple swapped whole: thread-safe
+            return text
+        return amz_date(now)
+
+    def day_key(self, creds: Credentials, date: str) -> SigningKey:
+        """The signing key state for ``creds`` on ``date`` (``YYYYMMDD``) in this
+        signer's region and service, kept while the date and credentials last."""
         day = self._day_cache
         if day is None or day.date != date or (day.creds is not creds and day.creds != creds):
             day = self._day_cache = DayKey(creds, date, self.region, self.service)
@@ -252,14 +268,18 @@ class Signer:
         return day
 
     def _paths(self, path: str) -> tuple[str, str]:
-        """(canonical URI, path to send)."""
+        """(CanonicalURI, the path to send), the first computed from the second,
+        as the server computes it from what it receives."""
         s = self.settings
-        canon = canonical_uri(path, double_encode=s.double_encode_path, normalize=s.normalize_path)
         if s.double_encode_path:
-            return canon, quote_wire_path(path) or "/"
-        # Single encoding: the wire path is the decoded path encoded once,
-        # i.e. the canonical one before any normalisation.
-        return canon, (canon if not s.normalize_path else quote_path(unquote_to_bytes(path) or b"/"))
+            # The generic rule: the server encodes the received path a second time.
+            wire = quote_wire_path(path) or "/"
+            return canonical_uri(wire, double_encode=True, normalize=s.normalize_path), wire
+        # S3's rule: the path decoded and encoded once is both what is sent and signed.
+        wire = canonical_uri(path, double_encode=False, normalize=False)
+        if s.normalize_path:
+            return canonical_uri(wire, double_encode=False, normalize=True), wire
+        return wire, wire
 
     def _caller_headers(self, headers: HeadersInput, creds: Credentials, presign: bool) -> tuple[dict[str, str], dict[str, str]]:
         """The caller's headers (to send, canonical), less those the signer writes itself."""
@@ -277,13 +297,30 @@ class Signer:
 
     def _payload(self, body: object, given: str | None, canonical: dict[str, str], presign: bool) -> str:
         if given is not None:
-            return given
+            return check_payload_hash(given)
         if "x-amz-content-sha256" in canonical:
-            return canonical["x-amz-content-sha256"]
+            return check_payload_hash(canonical["x-amz-content-sha256"], "x-amz-content-sha256")
         s = self.settings
         if s.unsigned_payload or (presign and s.presign_unsigned_payload):
             return UNSIGNED_PAYLOAD
         return _payload_hash(body)
+
+    @staticmethod
+    def _seal(
+        day: SigningKey,
+        date_time: str,
+        method: str,
+        curi: str,
+        cquery: str,
+        header_block: str,
+        signed: str,
+        hashed: str,
+    ) -> tuple[str, str, str]:
+        """The pipeline's last three steps, the same for every way to sign:
+        (CanonicalRequest, StringToSign, Signature)."""
+        creq = canonical_request(method, curi, cquery, header_block, signed, hashed)
+        sts = string_to_sign(date_time, day.scope, creq, algorithm=day.algorithm, sha256=day.sha256)
+        return creq, sts, day.sign(sts)
 
     # -- the two ways to sign -------------------------------------------------
 
@@ -297,11 +334,22 @@ class Signer:
         payload_hash: str | None = None,
     ) -> SignedRequest:
         """Sign with an ``Authorization`` header."""
+        return self._sign(self.credentials(), method, url, headers, body, now, payload_hash)
+
+    def _sign(
+        self,
+        creds: Credentials,
+        method: str,
+        url: str,
+        headers: HeadersInput,
+        body: object,
+        now: datetime | None,
+        payload_hash: str | None,
+    ) -> SignedRequest:
         method = _check_method(method)
         scheme, netloc, path, query = split_url(url)
-        creds = self.credentials()
-        date_time = amz_date(now, self._clock)
-        day = self._day(creds, date_time[:8])
+        date_time = self.amz_date(now)
+        day = self.day_key(creds, date_time[:8])
         to_send, canon = self._caller_headers(headers, creds, presign=False)
         hashed = self._payload(body, payload_hash, canon, presign=False)
         canon.setdefault("host", host_header(scheme, netloc))
@@ -319,10 +367,9 @@ class Signer:
         curi, wire_path = self._paths(path)
         pairs = query_pairs(query)
         signed = ";".join(names)
-        creq = canonical_request(method, curi, canonical_query_string(pairs), canonical_headers(canon, names), signed, hashed)
-        # string_to_sign(), hashing with the day key's SHA-256.
-        sts = f"{ALGORITHM}\n{date_time}\n{day.scope}\n{day.sha256(creq.encode('utf-8')).hexdigest()}"
-        sig = day.hmac.hexdigest(sts.encode("utf-8"))
+        creq, sts, sig = self._seal(
+            day, date_time, method, curi, canonical_query_string(pairs), canonical_headers(canon, names), signed, hashed
+        )
         to_send["Authorization"] = f"{day.authorization_prefix}{signed}, Signature={sig}"
         if creds.token and s.omit_session_token:
             to_send["X-Amz-Security-Token"] = creds.token
@@ -352,11 +399,12 @@ class Signer:
             raise InvalidExpiryError("expires_in", f"must be between 1 and {s.max_expires} seconds, got {expires_in}{hint}")
         scheme, netloc, path, query = split_url(url)
         creds = self.credentials()
-        date_time = amz_date(now, self._clock)
-        day = self._day(creds, date_time[:8])
+        date_time = self.amz_date(now)
+        day = self.day_key(creds, date_time[:8])
         to_send, canon = self._caller_headers(headers, creds, presign=True)
         hashed = self._payload(body, payload_hash, canon, presign=True)
-        if not canon:  # only the host, which is always signed
+        if not canon:
+            # Fast path: only the host, which is always signed (= canonical_headers({'host': h}, ['host'])).
             names = ["host"]
             signed = signed_query = "host"
             header_block = f"host:{host_header(scheme, netloc)}\n"
@@ -370,8 +418,11 @@ class Signer:
         for key, _ in pairs:
             if key.lower() in _AUTH_PARAMS:
                 raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
-        # The X-Amz-* parameters, written in sorted order (Security-Token sorts before SignedHeaders).
-        auth = f"X-Amz-Algorithm={ALGORITHM}&X-Amz-Credential={day.credential}&X-Amz-Date={date_time}&X-Amz-Expires={expires_in}"
+        # Fast path: the X-Amz-* parameters written in sorted order (Security-Token sorts before
+        # SignedHeaders), which is canonical_query_string() of them; tests/core/test_fast_paths.py.
+        auth = (
+            f"X-Amz-Algorithm={day.algorithm}&X-Amz-Credential={day.credential}&X-Amz-Date={date_time}&X-Amz-Expires={expires_in}"
+        )
         token = f"&X-Amz-Security-Token={day.token}" if day.token else ""
         signed_token = "" if s.omit_session_token else token
         cquery = f"{auth}{signed_token}&X-Amz-SignedHeaders={signed_query}"
@@ -381,13 +432,10 @@ class Signer:
             cquery = canonical_query_string(pairs + query_pairs(cquery))
             url_query = "&".join([f"{k}={v}" for k, v in pairs]) + "&" + url_query
         curi, wire_path = self._paths(path)
-        creq = canonical_request(method, curi, cquery, header_block, signed, hashed)
-        # string_to_sign(), hashing with the day key's SHA-256.
-        sts = f"{ALGORITHM}\n{date_time}\n{day.scope}\n{day.sha256(creq.encode('utf-8')).hexdigest()}"
-        sig = day.hmac.hexdigest(sts.encode("utf-8"))
+        creq, sts, sig = self._seal(day, date_time, method, curi, cquery, header_block, signed, hashed)
         out_url = f"{scheme}://{netloc}{wire_path}?{url_query}&X-Amz-Signature={sig}"
         if creds.expiry is not None:
-            _warn_if_expiring(creds, date_time, expires_in)
+            warn_if_expiring(creds, date_time, expires_in)
         return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, day.scope, body)
 
     def sign_chunked(
@@ -402,21 +450,32 @@ class Signer:
         trailer: str | None = None,
         now: datetime | None = None,
     ) -> SignedRequest:
-        """Sign an ``aws-chunked`` streaming upload (see :mod:`sigv4.streaming`):
-        ``.body`` of the result iterates the signed chunks."""
-        from .streaming import sign_chunked
+        """Sign an ``aws-chunked`` streaming upload (see :mod:`sigv4.streaming`).
 
-        return sign_chunked(
-            self,
-            method,
-            url,
-            body,
-            decoded_length=decoded_length,
-            chunk_size=chunk_size,
-            headers=headers,
-            trailer=trailer,
-            now=now,
+        Returns the seed request (``.signature`` is the seed signature) whose
+        ``.headers`` are ready to send (``Content-Length`` is the encoded
+        length; it is signed only when passed in ``headers``) and whose
+        ``.body`` is a :class:`~sigv4.streaming.ChunkedBody` iterating the
+        signed chunks, each signed with the seed's day key."""
+        from .streaming import ChunkedBody, plan_chunked
+
+        plan = plan_chunked(body, headers, decoded_length, chunk_size, trailer, unsigned=self.settings.unsigned_payload)
+        creds = self.credentials()  # one read for the seed and every chunk
+        seed = self._sign(creds, method, url, plan.headers, b"", now, plan.mode)
+        if not plan.has_content_length:
+            seed.headers["Content-Length"] = str(plan.encoded_length)
+        key = None if plan.unsigned else self.day_key(creds, seed.amz_date[:8])
+        seed.body = ChunkedBody(
+            plan.source,
+            plan.decoded_length,
+            plan.chunk_size,
+            plan.trailer,
+            key,
+            (seed.amz_date, seed.credential_scope, seed.signature),
+            plan.start,
+            plan.one_shot,
         )
+        return seed
 
 
 def amz_date_seconds(date_time: str) -> int:
@@ -435,7 +494,7 @@ def amz_date_seconds(date_time: str) -> int:
     return days * 86400 + int(date_time[9:11]) * 3600 + int(date_time[11:13]) * 60 + int(date_time[13:15])
 
 
-def _warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
+def warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
     """A URL outlives the temporary credentials that signed it: it will fail early."""
     start = amz_date_seconds(date_time)
     expiry = creds.expiry.timestamp()  # type: ignore[union-attr]

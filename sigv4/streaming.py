@@ -28,17 +28,16 @@ from hashlib import sha256
 from .canonical import ALGORITHM, EMPTY_SHA256, collect_headers
 from .checksums import ALGORITHMS, b64, checksum_header, new_checksum
 from .errors import PayloadError
-from .keys import signature, signing_key
+from .keys import signature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from datetime import datetime
+    from collections.abc import Callable, Iterator
     from typing import Union
 
     from .canonical import HeadersInput
     from .checksums import Buffer
-    from .signer import SignedRequest, Signer
+    from .keys import DayKey
 
     Source = Union[memoryview, object]
 
@@ -52,6 +51,8 @@ __all__ = [
     "chunk_string_to_sign",
     "trailer_string_to_sign",
     "encoded_length",
+    "plan_chunked",
+    "ChunkedPlan",
     "sign_chunked",
 ]
 
@@ -69,25 +70,39 @@ _TRAILER_SIG = "x-amz-trailer-signature:"
 _B64_LEN = {"crc32": 8, "crc32c": 8, "sha1": 28, "sha256": 44}
 
 
-def chunk_string_to_sign(amz_date: str, scope: str, previous_signature: str, data_sha256: str) -> str:
+def chunk_string_to_sign(
+    amz_date: str, scope: str, previous_signature: str, data_sha256: str, *, algorithm: str = ALGORITHM
+) -> str:
     """The string to sign for one chunk whose data hashes (hex SHA-256) to ``data_sha256``."""
-    return f"{CHUNK_ALGORITHM}\n{amz_date}\n{scope}\n{previous_signature}\n{EMPTY_SHA256}\n{data_sha256}"
+    return f"{algorithm}-PAYLOAD\n{amz_date}\n{scope}\n{previous_signature}\n{EMPTY_SHA256}\n{data_sha256}"
 
 
-def trailer_string_to_sign(amz_date: str, scope: str, previous_signature: str, canonical_trailer: str) -> str:
+def trailer_string_to_sign(
+    amz_date: str, scope: str, previous_signature: str, canonical_trailer: str, *, algorithm: str = ALGORITHM
+) -> str:
     """The string to sign for the trailer (``canonical_trailer`` is ``name:value\\n`` lines)."""
     digest = sha256(canonical_trailer.encode("utf-8")).hexdigest()
-    return f"{TRAILER_ALGORITHM}\n{amz_date}\n{scope}\n{previous_signature}\n{digest}"
+    return f"{algorithm}-TRAILER\n{amz_date}\n{scope}\n{previous_signature}\n{digest}"
 
 
 class ChunkSigner:
     """Signs the chunks of one body in order, each signature chained from the previous one
-    (the first from the seed signature).  ``previous`` is the last signature produced."""
+    (the first from the seed signature).  ``previous`` is the last signature produced.
 
-    __slots__ = ("_key", "amz_date", "previous", "scope")
+    ``key`` is the seed's day key (:meth:`sigv4.Signer.day_key`: its ``sign`` and
+    ``algorithm``), or the raw signing key bytes (:func:`sigv4.signing_key`)."""
 
-    def __init__(self, key: bytes, amz_date: str, scope: str, seed_signature: str) -> None:
-        self._key = key
+    __slots__ = ("_algorithm", "_sign", "amz_date", "previous", "scope")
+
+    def __init__(self, key: DayKey | bytes, amz_date: str, scope: str, seed_signature: str) -> None:
+        self._sign: Callable[[str], str]
+        if isinstance(key, (bytes, bytearray, memoryview)):
+            raw = bytes(key)
+            self._sign = lambda sts: signature(raw, sts)
+            self._algorithm = ALGORITHM
+        else:
+            self._sign = key.sign
+            self._algorithm = key.algorithm
         self.amz_date = amz_date
         self.scope = scope
         self.previous = seed_signature
@@ -96,13 +111,14 @@ class ChunkSigner:
         return f"ChunkSigner(amz_date={self.amz_date!r}, scope={self.scope!r}, previous={self.previous!r})"
 
     def sign_chunk(self, data: Buffer) -> str:
-        sts = chunk_string_to_sign(self.amz_date, self.scope, self.previous, sha256(data).hexdigest())
-        self.previous = signature(self._key, sts)
+        digest = sha256(data).hexdigest()
+        sts = chunk_string_to_sign(self.amz_date, self.scope, self.previous, digest, algorithm=self._algorithm)
+        self.previous = self._sign(sts)
         return self.previous
 
     def sign_trailer(self, canonical_trailer: str) -> str:
-        sts = trailer_string_to_sign(self.amz_date, self.scope, self.previous, canonical_trailer)
-        self.previous = signature(self._key, sts)
+        sts = trailer_string_to_sign(self.amz_date, self.scope, self.previous, canonical_trailer, algorithm=self._algorithm)
+        self.previous = self._sign(sts)
         return self.previous
 
 
@@ -150,7 +166,7 @@ class ChunkedBody:
         decoded_length: int,
         chunk_size: int,
         trailer: str | None,
-        key: bytes | None,
+        key: DayKey | bytes | None,
         seed: tuple[str, str, str],
         start: int | None = None,
         one_shot: bool = False,
@@ -310,26 +326,52 @@ def _source(body: object, decoded_length: int | None) -> tuple[Source, int, int 
     raise PayloadError("body", f"must be bytes, a binary file or an iterable of bytes, not {type(body).__name__}")
 
 
-def sign_chunked(
-    signer: Signer,
-    method: str,
-    url: str,
+class ChunkedPlan:
+    """What an aws-chunked upload sends besides its signatures: the seed's headers and
+    payload hash (``mode``), the encoded length, and where the data comes from."""
+
+    __slots__ = (
+        "chunk_size",
+        "decoded_length",
+        "encoded_length",
+        "has_content_length",
+        "headers",
+        "mode",
+        "one_shot",
+        "source",
+        "start",
+        "trailer",
+        "unsigned",
+    )
+
+    def __init__(self, **values: object) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    source: Source
+    decoded_length: int
+    chunk_size: int
+    trailer: str | None
+    start: int | None
+    one_shot: bool
+    unsigned: bool
+    mode: str
+    encoded_length: int
+    headers: list[tuple[str, str]]
+    has_content_length: bool
+
+
+def plan_chunked(
     body: object,
+    headers: HeadersInput,
+    decoded_length: int | None,
+    chunk_size: int,
+    trailer: str | None,
     *,
-    decoded_length: int | None = None,
-    chunk_size: int = 65536,
-    headers: HeadersInput = None,
-    trailer: str | None = None,
-    now: datetime | None = None,
-) -> SignedRequest:
-    """Sign an ``aws-chunked`` upload; see :meth:`sigv4.Signer.sign_chunked`.
-
-    Returns the seed request (``.signature`` is the seed signature) whose ``.headers`` are
-    ready to send (``Content-Length`` is the encoded length; it is signed only when passed
-    in ``headers``) and whose ``.body`` is a :class:`ChunkedBody`.
-    """
-    from .signer import Signer as _Signer
-
+    unsigned: bool,
+) -> ChunkedPlan:
+    """Check an aws-chunked upload's arguments and plan its seed request (see
+    :meth:`sigv4.Signer.sign_chunked`, which signs the seed and the chunks)."""
     if decoded_length is not None:
         decoded_length = _check_length(decoded_length, "decoded_length")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < MIN_CHUNK_SIZE:
@@ -338,7 +380,6 @@ def sign_chunked(
         if not isinstance(trailer, str) or trailer.lower() not in ALGORITHMS:
             raise PayloadError("trailer", f"must be None or one of {', '.join(ALGORITHMS)}, got {trailer!r}")
         trailer = trailer.lower()
-    unsigned = signer.settings.unsigned_payload
     if unsigned and trailer is None:
         raise PayloadError(
             "trailer",
@@ -384,15 +425,22 @@ def sign_chunked(
     if trailer_name is not None:
         pairs.append(("x-amz-trailer", trailer_name))
     pairs.append(("x-amz-content-sha256", mode))
-
-    # One read of the credentials for both the seed and the chunk signatures.
-    creds = signer.credentials()
-    fixed = _Signer(creds, signer.region, signer.service, settings=signer.settings, clock=signer._clock)
-    seed = fixed.sign(method, url, headers=pairs, body=b"", now=now, payload_hash=mode)
-    if not has_length:
-        seed.headers["Content-Length"] = str(encoded)
-    key = None if unsigned else signing_key(creds.secret_key, seed.amz_date[:8], signer.region, signer.service)
-    seed.body = ChunkedBody(
-        source, length, chunk_size, trailer, key, (seed.amz_date, seed.credential_scope, seed.signature), start, one_shot
+    return ChunkedPlan(
+        source=source,
+        decoded_length=length,
+        chunk_size=chunk_size,
+        trailer=trailer,
+        start=start,
+        one_shot=one_shot,
+        unsigned=unsigned,
+        mode=mode,
+        encoded_length=encoded,
+        headers=pairs,
+        has_content_length=has_length,
     )
-    return seed
+
+
+def sign_chunked(signer: object, method: str, url: str, body: object, **options: object) -> object:
+    """``signer.sign_chunked(method, url, body, **options)``: the function form, kept for
+    callers of earlier versions (see :meth:`sigv4.Signer.sign_chunked`)."""
+    return signer.sign_chunked(method, url, body, **options)  # type: ignore[attr-defined]

@@ -23,8 +23,8 @@ __all__ = [
 ]
 
 _UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
-# What may stand raw in a path on the wire (RFC 3986 pchar + "/" + existing escapes).
-_WIRE_PATH_SAFE = _UNRESERVED + b"/!$&'()*+,;=:@%"
+# What may stand raw in a path on the wire (RFC 3986 pchar and "/"); escapes are handled apart.
+_WIRE_PATH_SAFE = _UNRESERVED + b"/!$&'()*+,;=:@"
 
 
 _ESCAPED = tuple(f"%{b:02X}" for b in range(256))
@@ -95,9 +95,31 @@ def quote_path(value: str | bytes) -> str:
 
 
 def quote_wire_path(value: str) -> str:
-    """Escape what cannot stand raw in a URL path (space, non-ASCII, ``"<>\\^`{|}``),
-    leaving characters and ``%XX`` escapes that can."""
-    return _encode(value.encode("utf-8"), _WIRE_TABLE, _WIRE_PATH_SAFE)
+    """The path as it goes on the wire, in the one form HTTP clients send
+    unchanged: characters that cannot stand raw in a URL path (space,
+    non-ASCII, ``"<>\\^`{|}``) are escaped; existing ``%XX`` escapes are kept,
+    upper-cased, except those of unreserved characters, which are decoded
+    (``requests`` and ``httpx`` would decode them, RFC 3986 6.2.2); a ``%``
+    that starts no escape becomes ``%25``."""
+    data = value.encode("utf-8")
+    if b"%" not in data:
+        return _encode(data, _WIRE_TABLE, _WIRE_PATH_SAFE)
+    pieces = data.split(b"%")
+    out = [_encode(pieces[0], _WIRE_TABLE, _WIRE_PATH_SAFE)]
+    unhex = _UNHEX or _unhex_table()
+    for piece in pieces[1:]:
+        byte = unhex.get(piece[:2])
+        if byte is None:
+            out.append("%25")
+            rest = piece
+        else:
+            out.append(byte.decode("ascii") if byte in _UNRESERVED_BYTES else _ESCAPED[byte[0]])
+            rest = piece[2:]
+        out.append(_encode(rest, _WIRE_TABLE, _WIRE_PATH_SAFE))
+    return "".join(out)
+
+
+_UNRESERVED_BYTES = frozenset(bytes((b,)) for b in _UNRESERVED)
 
 
 # Every two-digit hex escape, either case (b"2b" -> b"+"), built on first use:
@@ -172,9 +194,17 @@ def normalize_path(path: str) -> str:
 
 def split_url(url: str) -> tuple[str, str, str, str]:
     """``scheme://netloc/path?query#fragment`` → ``(scheme, netloc, path, query)``;
-    the fragment is never sent, so it is dropped."""
+    the fragment is never sent, so it is dropped.
+
+    The netloc comes back in the form that is sent: the host checked to be a
+    DNS name, an IPv4 address or a bracketed IPv6 literal (an internationalised
+    name IDNA-encoded; the case kept as given, as botocore keeps it: the signed
+    ``host`` is lower case, and HTTP clients send it so), and the port, if any,
+    ASCII digits.  Anything else is :class:`~sigv4.errors.InvalidURLError`."""
     if not isinstance(url, str):
         raise InvalidURLError("url", f"must be a str, not {type(url).__name__}")
+    if not url.isascii() and not _encodes(url):
+        raise InvalidURLError("url", "is not valid Unicode text (it contains a lone surrogate)")
     scheme, sep, rest = url.partition("://")
     if not sep or (scheme != "https" and scheme != "http"):
         if (
@@ -196,22 +226,72 @@ def split_url(url: str) -> tuple[str, str, str, str]:
         cut = question
     netloc, rest = rest[:cut], rest[cut:]
     path, _, query = rest.partition("?")
-    if not netloc.rpartition("@")[2]:
-        raise InvalidURLError("url", "has no host")
-    if not _BAD_HOST_CHARS.isdisjoint(netloc):
-        raise InvalidURLError("url", "host contains whitespace or control characters")
+    if not _PLAIN_HOST.issuperset(netloc) or not netloc:  # a plain lower-case name needs no work
+        netloc = _check_netloc(netloc)
     return scheme, netloc, path, query
 
 
-_BAD_HOST_CHARS = frozenset(" \t\r\n\x00/\\")
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+_PLAIN_HOST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_HOST_CHARS = _PLAIN_HOST | {"_"}
+_IPV6_CHARS = frozenset("0123456789abcdef:.")
+# RFC 3986 userinfo: unreserved, sub-delims, ":" and escapes.
+_USERINFO_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:%")
+
+
+def _idna(host: str) -> str:
+    """An internationalised host name as it goes on the wire (``xn--`` labels)."""
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        encoded = None  # raised below, outside the handler: nothing chained
+    if encoded is None:
+        raise InvalidURLError("url", "host is not a valid internationalised domain name")
+    return encoded.decode("ascii")
+
+
+def _check_netloc(netloc: str) -> str:
+    userinfo, at, hostport = netloc.rpartition("@")
+    if at and not _USERINFO_CHARS.issuperset(userinfo):
+        raise InvalidURLError("url", "user information before '@' contains characters a URL cannot carry")
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end == -1:
+            raise InvalidURLError("url", "has an IPv6 host without its closing ']'")
+        host, rest = hostport[: end + 1], hostport[end + 1 :]
+        if not _IPV6_CHARS.issuperset(host[1:-1].lower()) or host.count(":") < 2:
+            raise InvalidURLError("url", f"host {host!r} is not an IPv6 address")
+        if rest and rest[0] != ":":
+            raise InvalidURLError("url", "has characters after the IPv6 host that are not a port")
+        port: str | None = rest[1:] if rest else None
+    else:
+        host, colon, port_text = hostport.partition(":")
+        port = port_text if colon else None
+        if not host.isascii():
+            host = _idna(host)
+        if not host.isprintable() or " " in host:
+            raise InvalidURLError("url", "host contains whitespace or control characters")
+        if not _HOST_CHARS.issuperset(host.lower()):
+            raise InvalidURLError("url", f"host {host!r} may contain only letters, digits, '-', '.' and '_'")
+    if not host:
+        raise InvalidURLError("url", "has no host")
+    if port is not None and (not port.isascii() or not port.isdigit() or len(port) > 5 or int(port) > 65535):
+        raise InvalidURLError("url", f"port {port!r} is not a number from 0 to 65535")
+    return f"{userinfo}{at}{host}" + (f":{port}" if port is not None else "")
 
 
 def host_header(scheme: str, netloc: str) -> str:
-    """The Host header an HTTP client sends for this URL: no userinfo, lower
-    case, and the port only when it is not the scheme's default."""
+    """The Host header an HTTP client sends for this URL (a netloc from
+    :func:`split_url`): no userinfo, and the port only when it is not the
+    scheme's default."""
     if ":" not in netloc and "@" not in netloc:
         return netloc.lower()
     host = netloc.rpartition("@")[2].lower()
@@ -222,6 +302,4 @@ def host_header(scheme: str, netloc: str) -> str:
         name, _, port = host.partition(":")
     if not port or port == _DEFAULT_PORTS.get(scheme):
         return name
-    if not port.isdigit():
-        raise InvalidURLError("url", f"port {port!r} is not a number")
     return f"{name}:{port}"

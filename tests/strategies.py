@@ -39,7 +39,7 @@ header_names = st.one_of(
 @st.composite
 def header_values(draw: st.DrawFn) -> str:
     """Values with padding, inner runs of spaces/tabs and obsolete line folds."""
-    words = draw(st.lists(st.sampled_from(["a", "B", "1", "value", "x=y", '"q"', ",", ";", "é"]), max_size=5))
+    words = draw(st.lists(st.sampled_from(["a", "B", "1", "value", "x=y", '"q"', ",", ";", "~"]), max_size=5))
     seps = st.sampled_from([" ", "  ", "\t", " \t ", "\n  ", "\r\n\t"])
     pad = st.sampled_from(["", " ", "  ", "\t"])
     inner = "".join(w + (draw(seps) if i < len(words) - 1 else "") for i, w in enumerate(words))

@@ -28,7 +28,7 @@ from ..credentials import Credentials
 from ..errors import CredentialsError, InvalidExpiryError
 from ..keys import signature as _signature
 from ..keys import signing_key
-from ..signer import Signer, _warn_if_expiring, amz_date, amz_date_seconds
+from ..signer import Signer, amz_date_seconds, warn_if_expiring
 from ..urls import split_url
 from .policy import (
     InvalidPolicyError,
@@ -120,25 +120,14 @@ def format_expiration(epoch: int) -> str:
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % _time.gmtime(epoch)[:6]  # noqa: UP031
 
 
-# The last expiration written, as ((date_time, expires_in), text): forms signed in
-# the same second share it, as they share amz_date's text.  Swapping a whole tuple
-# is thread-safe.
-_last_expiration: tuple[tuple[str, int], str] = (("", 0), "")
-
-
 def _expiration(date_time: str, expires_in: int) -> str:
     """``expires_in`` seconds after ``date_time``, as a policy writes it (or
     something not 20 characters long if that is past 9999 or not a date)."""
-    global _last_expiration
-    if _last_expiration[0] == (date_time, expires_in):
-        return _last_expiration[1]
     start = _epoch(date_time)
     try:
-        expiration = format_expiration(start + expires_in) if start is not None else ""
+        return format_expiration(start + expires_in) if start is not None else ""
     except (OverflowError, ValueError, OSError):
-        expiration = ""
-    _last_expiration = ((date_time, expires_in), expiration)
-    return expiration
+        return ""
 
 
 def _policy_parts(
@@ -272,7 +261,7 @@ def sign_policy(policy: dict[str, Any] | str | bytes, credentials: Credentials |
         raise InvalidPolicyError("policy", f"must pin x-amz-date to a YYYYMMDDTHHMMSSZ on day {date}, got {date_time!r}")
     encoded = _base64.b64encode(raw)
     if isinstance(credentials, Signer):  # its cached day key (same region and service, checked above)
-        sig = credentials._day(creds, date).hmac.hexdigest(encoded)
+        sig = credentials.day_key(creds, date).sign(encoded.decode("ascii"))
     else:
         sig = _signature(signing_key(creds.secret_key, date, region, service), encoded.decode("ascii"))
     return SignedPolicy(raw, encoded.decode("ascii"), sig, credential, date_time)  # type: ignore[arg-type]
@@ -334,9 +323,9 @@ def generate_presigned_post(
     if len(key.encode("utf-8", "surrogatepass")) > _MAX_KEY_BYTES:
         raise InvalidPolicyError("key", f"must be at most {_MAX_KEY_BYTES} bytes of UTF-8")
     out = _check_fields(fields, key)
-    date_time = amz_date(now, signer._clock)
+    date_time = signer.amz_date(now)
     creds = signer.credentials()
-    day = signer._day(creds, date_time[:8])  # the signer's cached scope and keyed HMAC
+    day = signer.day_key(creds, date_time[:8])  # the signer's cached scope and keyed HMAC
     credential = f"{creds.access_key}/{day.scope}"
     expiration, user, own = _policy_parts(bucket, key, credential, date_time, expires_in, conditions, creds.token)
     all_conditions = [*user, *own]
@@ -355,8 +344,8 @@ def generate_presigned_post(
     if creds.token is not None:
         out["x-amz-security-token"] = creds.token
     if creds.expiry is not None:
-        _warn_if_expiring(creds, date_time, expires_in)
+        warn_if_expiring(creds, date_time, expires_in)
     encoded = _base64.b64encode(_policy_json(expiration, user, own).encode("ascii"))
-    out["policy"] = encoded.decode("ascii")
-    out["x-amz-signature"] = day.hmac.hexdigest(encoded)
+    out["policy"] = policy = encoded.decode("ascii")
+    out["x-amz-signature"] = day.sign(policy)  # a POST's string to sign is the base64 policy
     return {"url": url, "fields": out}

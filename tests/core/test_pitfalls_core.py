@@ -6,6 +6,8 @@ against the S3 gateway in test_e2e_*.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from datetime import datetime, timezone
 
@@ -131,23 +133,32 @@ def test_clock_is_read_at_the_edge_and_freezable() -> None:
 
 
 def test_signing_key_cache_is_bounded_and_thread_safe() -> None:
-    keys.clear_cache()
-    results: list[bytes] = []
+    """A cache of its own (the module's is shared with every other test): 16 threads
+    deriving 112 distinct keys through a cache of 50 leave at most 50, each one right."""
+    cache = keys.KeyCache(maxsize=50)
+    results: list[tuple[tuple[str, str], bytes]] = []
 
     def work(i: int) -> None:
         for day in range(1, 29):
-            results.append(keys.signing_key(f"secret{i % 4}", f"202611{day:02d}", "us-east-1", "s3"))
+            args = (f"secret{i % 4}", f"202611{day:02d}")
+            key = cache.get(args, lambda a=args: keys.derive_signing_key(a[0], a[1], "us-east-1", "s3"))
+            results.append((args, key))  # type: ignore[arg-type]
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(keys._cache) <= keys._CACHE_SIZE
-    assert keys.signing_key("secret1", "20261101", "us-east-1", "s3") == keys.derive_signing_key(
-        "secret1", "20261101", "us-east-1", "s3"
-    )
+    info = cache.info()
+    assert info["size"] <= 50 and info["maxsize"] == 50
+    assert info["hits"] + info["misses"] == 16 * 28 and info["misses"] >= 112
     assert len(results) == 16 * 28
+    for (secret, date), key in results:
+        # The spec's four HMACs, written out with the stdlib's hmac (independent of sigv4.keys).
+        k = ("AWS4" + secret).encode()
+        for part in (date, "us-east-1", "s3", "aws4_request"):
+            k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+        assert key == k
 
 
 def test_amz_date_seconds_matches_calendar() -> None:

@@ -31,7 +31,7 @@ from botocore.config import Config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigv4 import SigningError
+from sigv4 import InvalidHeaderError, SigningError
 from sigv4.s3.endpoints import LEGACY_REGIONS
 from sigv4.s3.operations import OPERATIONS, operation
 from sigv4.session import Session
@@ -156,6 +156,11 @@ def check(cfg: Cfg, method: str, params: dict[str, Any], expires: int, http_meth
             got = e
     if isinstance(expected, Exception):
         assert isinstance(got, SigningError), f"boto3 refused ({expected!r}) but sigv4 gave {got}"
+        return
+    if isinstance(got, InvalidHeaderError) and "must be ASCII" in got.rule:
+        # Different on purpose: boto3 signs a non-ASCII header value as UTF-8, which
+        # http.client then sends as latin-1, so the URL cannot work; sigv4 refuses it.
+        assert not all(str(v).isascii() for v in params.values()), got
         return
     assert not isinstance(got, Exception), f"sigv4 refused ({got!r}) but boto3 gave {expected}"
     assert got == expected, f"\nsigv4: {got}\nboto3: {expected}"

@@ -1,0 +1,375 @@
+"""What is sent is what was signed: a server rebuilds the canonical request from the
+wire request alone (the URL as sent, the headers as sent, the body) and must get exactly
+``SignedRequest.canonical_request``, for every input the signer accepts.
+
+Two independent rebuilds, neither using sigv4's code:
+* botocore's canonicaliser pieces applied to the wire request (``_normalize_url_path``:
+  the path encoded a second time and normalised for generic services, used as received
+  for S3; ``_canonical_query_string_url``; ``_header_value``);
+* a server written here with ``urllib.parse``: it decodes what it received and encodes it
+  again per the SigV4 rules (once for S3, twice for the generic services' path).
+
+Inputs are arbitrary: raw Unicode, spaces, ``%`` with and without hex, dot segments,
+repeated and padded headers, hosts in any case, IDN and IPv6 hosts, ports, tokens, both
+services and both signature locations.  A refusal must be a ``SigningError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from datetime import datetime, timezone
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+from botocore.auth import S3SigV4Auth, SigV4Auth
+from botocore.credentials import Credentials as BotoCredentials
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sigv4
+
+NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
+_BOTO_CREDS = BotoCredentials("AKIDEXAMPLE", "secret")
+_BOTO = {True: S3SigV4Auth(_BOTO_CREDS, "s3", "us-east-1"), False: SigV4Auth(_BOTO_CREDS, "service", "us-east-1")}
+
+# Pieces of a URL after the host: anything a caller may type, valid or not.
+URL_PIECES = [
+    *"aZ09-_.~/",
+    "/",
+    "//",
+    "/./",
+    "/../",
+    "..",
+    "%",
+    "%2F",
+    "%2f",
+    "%41",
+    "%7e",
+    "%E1%88%B4",
+    "%zz",
+    "%2",
+    "%25",
+    " ",
+    "+",
+    "=",
+    "&",
+    "?",
+    "#",
+    ";",
+    ",",
+    "'",
+    "!",
+    "*",
+    "(",
+    ")",
+    "@",
+    "$",
+    ":",
+    '"',
+    "<",
+    ">",
+    "\\",
+    "^",
+    "`",
+    "{",
+    "|",
+    "}",
+    "[",
+    "]",
+    "é",
+    "ሴ",
+    "😀",
+    "\t",
+    "\x00",
+    "\x7f",
+    "\ud800",
+]
+HOSTS = [
+    ("https", "example.amazonaws.com"),
+    ("https", "Example.COM"),
+    ("https", "bucket.s3.us-east-1.amazonaws.com"),
+    ("http", "127.0.0.1:9000"),
+    ("https", "example.com:443"),
+    ("http", "example.com:80"),
+    ("https", "EXAMPLE.com:8443"),
+    ("http", "[::1]:9000"),
+    ("http", "[::1]"),
+    ("https", "exämple.com"),
+    ("https", "user@example.com"),
+    ("https", "a_b.example.com"),
+    # Refused: empty, unterminated, stray characters, non-ASCII digits, controls, spaces.
+    ("https", ":443"),
+    ("https", "[::1"),
+    ("https", "user@:80"),
+    ("https", "example.com+"),
+    ("https", "example.com("),
+    ("https", "example.com:١٢"),
+    ("https", "exa\x01mple.com"),
+    ("https", "exa mple.com"),
+    ("https", "example.com:"),
+    ("https", "example.com:99999"),
+]
+HEADER_NAMES = st.sampled_from(["X-A", "x-a", "x-amz-meta-k", "Content-Type", "x-b", "Range", "X-Custom-Thing"])
+# Values the signer accepts (refused ones: test_header_values_that_are_refused).
+HEADER_VALUE_PIECES = st.sampled_from([*"aB1=,;\"'", " ", "  ", "\t", "\r\n ", "value"])
+header_values = st.lists(HEADER_VALUE_PIECES, max_size=6).map("".join)
+headers = st.lists(st.tuples(HEADER_NAMES, header_values), max_size=5)
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> dict[str, object]:
+    scheme, host = draw(st.sampled_from(HOSTS[:12]) if draw(st.integers(0, 9)) else st.sampled_from(HOSTS))
+    pieces = URL_PIECES if not draw(st.integers(0, 19)) else URL_PIECES[:-1]  # a lone surrogate now and then
+    tail = "".join(draw(st.lists(st.sampled_from(pieces), max_size=14)))
+    s3 = draw(st.booleans())
+    return {
+        "method": draw(st.sampled_from(["GET", "PUT", "POST", "DELETE", "HEAD"])),
+        "url": f"{scheme}://{host}{'/' if draw(st.integers(0, 9)) else ''}{tail}",
+        "headers": draw(headers),
+        "body": draw(st.sampled_from([b"", b"hello", "text é"])),
+        "token": draw(st.sampled_from([None, "TOKEN+/=abc"])),
+        "s3": s3,
+        "normalize": draw(st.sampled_from([None, True, False])),
+        "presign": draw(st.booleans()),
+    }
+
+
+def _host_from_url(url: str) -> str:
+    """The Host an HTTP client sends for the URL: no user information, the port only
+    when it is not the scheme's default, lower case (urllib3, httpx and botocore all
+    lower-case it; the host is case-insensitive, RFC 9110 4.2.3)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2].lower()
+    default = {"http": "80", "https": "443"}[parts.scheme]
+    host, _, port = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
+    return host if port == default else netloc
+
+
+def _wire_headers(signed: sigv4.SignedRequest) -> dict[str, str]:
+    received = {name.lower(): value for name, value in signed.headers.items()}
+    received.setdefault("host", _host_from_url(signed.url))
+    return received
+
+
+def _signed_names(signed: sigv4.SignedRequest, presigned: bool) -> list[str]:
+    if presigned:
+        query = dict(piece.split("=", 1) for piece in urlsplit(signed.url).query.split("&"))
+        return unquote_to_bytes(query["X-Amz-SignedHeaders"]).decode().split(";")
+    auth = signed.headers["Authorization"]
+    return auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+
+
+def _payload(signed: sigv4.SignedRequest, received: dict[str, str], s3: bool, presigned: bool) -> str:
+    if "x-amz-content-sha256" in received:
+        return received["x-amz-content-sha256"]
+    query = urlsplit(signed.url).query
+    if presigned and s3 and "X-Amz-Content-Sha256=" not in query:
+        return "UNSIGNED-PAYLOAD"
+    body = signed.body.encode() if isinstance(signed.body, str) else signed.body
+    assert isinstance(body, bytes)
+    return hashlib.sha256(body).hexdigest()
+
+
+def _query_as_received(url: str, presigned: bool) -> str:
+    query = urlsplit(url).query
+    if presigned:
+        query = "&".join(p for p in query.split("&") if not p.startswith("X-Amz-Signature="))
+    return query
+
+
+def botocore_rebuild(signed: sigv4.SignedRequest, s3: bool, presigned: bool) -> str:
+    auth = _BOTO[s3]
+    received = _wire_headers(signed)
+    names = _signed_names(signed, presigned)
+    url = signed.url.split("?")[0] + ("?" + _query_as_received(signed.url, presigned) if urlsplit(signed.url).query else "")
+    return "\n".join(
+        [
+            signed.method,
+            auth._normalize_url_path(urlsplit(signed.url).path),
+            auth._canonical_query_string_url(urlsplit(url)),
+            "".join(f"{n}:{auth._header_value(received[n])}\n" for n in names),
+            ";".join(names),
+            _payload(signed, received, s3, presigned),
+        ]
+    )
+
+
+def _sigv4_quote(data: bytes, safe: str = "") -> str:
+    return quote(data, safe="-_.~" + safe)
+
+
+def _remove_dot_segments(path: str) -> str:
+    """What a generic AWS service does to the received path: dot segments and empty
+    segments removed, a trailing slash kept."""
+    out = posixpath.normpath(path) if path else "/"
+    out = "/" + out.lstrip("/") if out != "." else "/"
+    if path.endswith("/") and out != "/":
+        out += "/"
+    return out
+
+
+def server_rebuild(signed: sigv4.SignedRequest, s3: bool, presigned: bool, normalize: bool) -> str:
+    parts = urlsplit(signed.url)
+    path = parts.path or "/"
+    if s3:
+        decoded = unquote_to_bytes(path)
+        if normalize:
+            decoded = _remove_dot_segments(decoded.decode("latin-1")).encode("latin-1")
+        canonical_path = _sigv4_quote(decoded, "/")
+    else:
+        canonical_path = _sigv4_quote((_remove_dot_segments(path) if normalize else path).encode(), "/")
+    pairs = []
+    for piece in _query_as_received(signed.url, presigned).split("&"):
+        if piece:
+            key, _, value = piece.partition("=")
+            pairs.append((_sigv4_quote(unquote_to_bytes(key)), _sigv4_quote(unquote_to_bytes(value))))
+    received = _wire_headers(signed)
+    names = _signed_names(signed, presigned)
+    return "\n".join(
+        [
+            signed.method,
+            canonical_path,
+            "&".join(f"{k}={v}" for k, v in sorted(pairs)),
+            "".join(f"{n}:{' '.join(received[n].split())}\n" for n in names),
+            ";".join(names),
+            _payload(signed, received, s3, presigned),
+        ]
+    )
+
+
+COUNTS = {"signed": 0, "refused": 0}
+
+
+def check_wire(case: dict[str, object]) -> None:
+    s3 = bool(case["s3"])
+    creds = sigv4.Credentials("AKIDEXAMPLE", "secret", case["token"])  # type: ignore[arg-type]
+    signer = sigv4.Signer(creds, "us-east-1", "s3" if s3 else "service", normalize_path=case["normalize"])  # type: ignore[arg-type]
+    presigned = bool(case["presign"])
+    try:
+        if presigned:
+            signed = signer.presign(case["method"], case["url"], 300, case["headers"], case["body"], now=NOW)  # type: ignore[arg-type]
+        else:
+            signed = signer.sign(case["method"], case["url"], case["headers"], case["body"], now=NOW)  # type: ignore[arg-type]
+    except sigv4.SigningError:
+        COUNTS["refused"] += 1
+        return
+    COUNTS["signed"] += 1
+    url = signed.url
+    assert url.isascii() and url.isprintable() and " " not in url, url
+    for name, value in signed.headers.items():
+        assert value.isascii() and "\r" not in value and "\n" not in value, (name, value)
+    normalize = signer.settings.normalize_path
+    if normalize != s3:  # botocore's generic signer always normalises, its S3 signer never does
+        assert botocore_rebuild(signed, s3, presigned) == signed.canonical_request
+    assert server_rebuild(signed, s3, presigned, normalize) == signed.canonical_request
+
+
+@settings(max_examples=1500)
+@given(requests())
+def test_a_server_rebuilding_from_the_wire_gets_our_canonical_request(case: dict[str, object]) -> None:
+    check_wire(case)
+
+
+def test_the_property_saw_both_outcomes() -> None:
+    """The generator reaches signed and refused inputs alike (run after the property)."""
+    for case in (
+        {"method": "GET", "url": "https://h.example.com/ü", "s3": False, "presign": False},
+        {"method": "GET", "url": "https://exämple.com/", "s3": True, "presign": True},
+        {"method": "GET", "url": "https://example.com+/", "s3": True, "presign": False},
+    ):
+        check_wire({"headers": [], "body": b"", "token": None, "normalize": None, **case})
+    assert COUNTS["signed"] >= 2 and COUNTS["refused"] >= 1
+
+
+# -- the breaks found in review, one regression test each ------------------------------------
+
+
+def _generic() -> sigv4.Signer:
+    return sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api")
+
+
+def test_raw_characters_in_a_generic_path_are_signed_as_the_server_sees_them() -> None:
+    for path, wire, canonical in (
+        ("/ü", "/%C3%BC", "/%25C3%25BC"),
+        ("/a b", "/a%20b", "/a%2520b"),
+        ("/ü%41", "/%C3%BCA", "/%25C3%25BCA"),  # %41 is 'A': decoded, as requests would
+        ("/100%", "/100%25", "/100%2525"),  # a '%' that starts no escape
+        ("/a%2fb", "/a%2Fb", "/a%252Fb"),
+    ):
+        signed = _generic().sign("GET", f"https://h.example.com{path}", now=NOW)
+        assert urlsplit(signed.url).path == wire
+        assert signed.canonical_request.split("\n")[1] == canonical
+        case = {"method": "GET", "url": f"https://h.example.com{path}", "headers": [], "body": b"", "token": None}
+        check_wire({**case, "s3": False, "normalize": None, "presign": False})
+
+
+def test_repeated_headers_with_padding_are_sent_as_signed() -> None:
+    signed = _generic().sign("GET", "https://h.example.com/", headers=[("x-a", "a "), ("x-a", "b")], now=NOW)
+    assert "x-a:a,b\n" in signed.canonical_request
+    assert signed.headers["x-a"] == "a,b"
+
+
+def test_malformed_hosts_are_refused() -> None:
+    for url in (
+        "https://:443/k",
+        "https://[::1/k",
+        "https://user@:80/k",
+        "https://example.com+/",
+        "https://example.com(/",
+        "https://example.com:١٢/",
+        "https://exa\x01mple.com/",
+        "https://exa\x7fmple.com/",
+        "https://exa\nmple.com/",
+        "https://[zz::1]/",
+        "https://example.com:65536/",
+    ):
+        for sign in (_generic().sign, lambda m, u: _generic().presign(m, u, 60)):
+            try:
+                sign("GET", url)
+            except sigv4.InvalidURLError as exc:
+                assert exc.field == "url"
+            else:
+                raise AssertionError(f"{url!r} was signed")
+
+
+def test_an_idn_host_is_signed_and_sent_in_its_ascii_form() -> None:
+    signed = _generic().presign("GET", "https://exämple.com/", 60, now=NOW)
+    assert signed.url.startswith("https://xn--exmple-cua.com/?")
+    assert "host:xn--exmple-cua.com\n" in signed.canonical_request
+
+
+def test_header_values_that_are_refused() -> None:
+    """Non-ASCII (sent as bytes in no agreed encoding) and control characters."""
+    for value in ("é", "a\x00b", "a\x0bb", "\ud800", b"\xff"):
+        try:
+            _generic().sign("GET", "https://h.example.com/", headers={"x-a": value})
+        except sigv4.InvalidHeaderError as exc:
+            assert exc.field == "x-a"
+        else:
+            raise AssertionError(f"{value!r} was signed")
+
+
+def test_payload_hash_is_checked() -> None:
+    for bad in (
+        "abc\r\nX-Evil: 1",
+        "ABC",
+        "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+        "",
+        5,
+        "STREAMING-X",
+    ):
+        for s3 in (True, False):
+            signer = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "s3" if s3 else "service")
+            try:
+                signer.sign("PUT", "https://h.example.com/k", payload_hash=bad)  # type: ignore[arg-type]
+            except sigv4.PayloadError as exc:
+                assert exc.field == "payload_hash"
+            else:
+                raise AssertionError(f"payload_hash={bad!r} was accepted")
+    ok = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "s3")
+    for good in (
+        "UNSIGNED-PAYLOAD",
+        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ):
+        assert ok.sign("PUT", "https://h.example.com/k", payload_hash=good).headers["x-amz-content-sha256"] == good
