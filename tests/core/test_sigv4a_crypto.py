@@ -310,6 +310,33 @@ def test_base_point_and_order() -> None:
     assert _p256.base_multiply(ORDER - 1) == (numbers.x, _p256.P - numbers.y)
 
 
+EDGE_SCALARS = [
+    1,
+    2,
+    31,
+    32,
+    33,
+    63,
+    64,
+    65,
+    2**255,
+    ORDER - 1,
+    ORDER - 2,
+    ORDER // 2,
+    sum(32 << (6 * i) for i in range(42)),  # every 6-bit digit at the signed-digit boundary
+    sum(33 << (6 * i) for i in range(42)),  # every digit just above it (a carry each time)
+    sum(255 << (8 * i) for i in range(31)),
+]
+
+
+@pytest.mark.parametrize("d", EDGE_SCALARS, ids=hex)
+def test_edge_scalars_match_cryptography(d: int) -> None:
+    assert 1 <= d < ORDER
+    numbers = ec.derive_private_key(d, CURVE).public_key().public_numbers()
+    assert _p256.public_point(d) == (numbers.x, numbers.y)
+    assert EcdsaSigningKey(d).verify("m", EcdsaSigningKey(d).sign("m", backend="pure"), backend="cryptography")
+
+
 @settings(max_examples=50)
 @given(scalars)
 def test_public_point_matches_cryptography(d: int) -> None:
