@@ -72,13 +72,14 @@ scalar; the cache is keyed by a SHA-256 of the credentials, not the secret.
 from __future__ import annotations
 
 from _thread import allocate_lock
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _p256
 from .errors import CredentialsError, SigningError
 
+TYPE_CHECKING = False  # not typing's: importing typing costs a few ms
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
 __all__ = [
     "ALGORITHM",
@@ -182,11 +183,32 @@ def derive_private_key_uncached(
     raise CredentialsError("secret_key", f"no P-256 key within {MAX_KDF_COUNTER} KDF counters")
 
 
-class CacheInfo(NamedTuple):
-    hits: int
-    misses: int
-    maxsize: int
-    currsize: int
+class CacheInfo(tuple[int, int, int, int]):
+    """``(hits, misses, maxsize, currsize)``, like ``functools.lru_cache``'s."""
+
+    __slots__ = ()
+
+    def __new__(cls, hits: int, misses: int, maxsize: int, currsize: int) -> CacheInfo:
+        return tuple.__new__(cls, (hits, misses, maxsize, currsize))
+
+    @property
+    def hits(self) -> int:
+        return self[0]
+
+    @property
+    def misses(self) -> int:
+        return self[1]
+
+    @property
+    def maxsize(self) -> int:
+        return self[2]
+
+    @property
+    def currsize(self) -> int:
+        return self[3]
+
+    def __repr__(self) -> str:
+        return f"CacheInfo(hits={self[0]}, misses={self[1]}, maxsize={self[2]}, currsize={self[3]})"
 
 
 class SigV4aKeyCache:
