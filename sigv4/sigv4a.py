@@ -51,6 +51,9 @@ holds the counter) and would give another key; it can only matter for the
 ~2⁻³² of credentials whose first candidate exceeds ``n - 2``.  We follow
 aws-c-auth.  A retry is tested by injecting the HMAC output (``prf=`` of
 :func:`derive_private_key_uncached`): no real credentials needing one are known.
+(Two smaller JS differences: it puts the secret into the HMAC key with
+``charCodeAt`` rather than UTF-8, which differs for non-ASCII secrets, and it
+stops after 253 counters rather than 254.)
 
 Signatures
 ----------
@@ -391,6 +394,9 @@ class EcdsaPublicKey:
             return False
         return True
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (EcdsaPublicKey, (self.x, self.y))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EcdsaPublicKey) and (self.x, self.y) == (other.x, other.y)
 
@@ -410,6 +416,8 @@ class EcdsaSigningKey:
     def __init__(self, private_scalar: int, *, access_key: str | None = None) -> None:
         if type(private_scalar) is not int or not 1 <= private_scalar < _p256.N:
             raise SigningError("private_scalar", "must be an int in 1..n-1 (n: the P-256 group order)")
+        if access_key is not None and not isinstance(access_key, str):
+            raise CredentialsError("access_key", f"must be a str or None, not {type(access_key).__name__}")
         self._d = private_scalar
         self.access_key = access_key
         self._public: EcdsaPublicKey | None = None
@@ -452,9 +460,19 @@ class EcdsaSigningKey:
     def verify(self, string_to_sign: str | bytes, signature: str, *, backend: str = "auto") -> bool:
         return self.public_key.verify(string_to_sign, signature, backend=backend)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Not the cached cryptography key object (it does not pickle); rebuilt on first use.
+        return (_signing_key_from_state, (self._d, self.access_key))
+
     def __repr__(self) -> str:
-        public = self.public_key
-        return f"EcdsaSigningKey(access_key={self.access_key!r}, public_key=0x{public.x:064x}...)"
+        # Cheap and side-effect free: the public key shows only once computed.
+        public = self._public
+        shown = "" if public is None else f", public_key=0x{public.x:064x}..."
+        return f"EcdsaSigningKey(access_key={self.access_key!r}{shown})"
+
+
+def _signing_key_from_state(private_scalar: int, access_key: str | None) -> EcdsaSigningKey:
+    return EcdsaSigningKey(private_scalar, access_key=access_key)
 
 
 def public_key_from_hex(x_hex: str, y_hex: str | None = None) -> EcdsaPublicKey:

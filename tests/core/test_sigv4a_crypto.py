@@ -468,10 +468,24 @@ def test_reprs_hide_secret_and_scalar() -> None:
     cache = SigV4aKeyCache()
     key = cache.signing_key(ACCESS, SECRET)
     d = key.private_scalar
+    assert repr(key) == "EcdsaSigningKey(access_key='AKIDEXAMPLE')"  # public key not computed yet: repr does not compute it
     for text in (repr(key), str(key), repr(cache), repr(key.public_key)):
         assert SECRET not in text
         assert f"{d:x}" not in text and f"{d:X}" not in text and str(d) not in text
     assert ACCESS in repr(key)
+    assert f"{key.public_key.x:064x}" in repr(key)
+
+
+def test_keys_pickle_without_native_objects() -> None:
+    import pickle
+
+    key = EcdsaSigningKey(RFC_X, access_key=ACCESS)
+    signature = key.sign("sample", backend="cryptography")  # caches a cryptography key object
+    clone = pickle.loads(pickle.dumps(key))
+    assert (clone.private_scalar, clone.access_key) == (RFC_X, ACCESS)
+    assert clone.verify("sample", signature, backend="pure")
+    public = pickle.loads(pickle.dumps(key.public_key))
+    assert public == key.public_key and public.verify("sample", signature, backend="cryptography")
 
 
 BAD_VALUES = [None, 1, b"AKID", "", "a\ud800b", ["x"]]
