@@ -58,8 +58,9 @@ stops after 253 counters rather than 254.)
 Signatures
 ----------
 Deterministic nonces (RFC 6979 with HMAC-SHA256), so a signature is
-reproducible; ``low_s=True`` normalises ``s`` to ``≤ n/2`` (AWS accepts
-either; the suite's own signatures are often high-s).  With ``cryptography``
+reproducible; ``low_s=True`` normalises ``s`` to ``≤ n/2``.  Off by default:
+aws-c-auth (awscrt, hence boto3) does not normalise, and 70 of the 152
+signatures in its v4a suite are high-s.  With ``cryptography``
 44+ and an OpenSSL that has deterministic ECDSA, the accelerated path gives
 the very same bytes; otherwise its signatures are randomised but equally
 valid.  The pure-Python arithmetic (:mod:`sigv4._p256`) is **not
