@@ -306,8 +306,9 @@ def _check_fields(fields: Mapping[str, FieldValue] | None, key: str) -> dict[str
 def _warn_unconditioned_fields(fields: Mapping[str, FieldValue], conditions: Sequence[object]) -> None:
     """One ``UserWarning`` naming every prefilled field whose value no condition accepts.
 
-    S3 refuses such an upload (403 ``AccessDenied``, "Invalid according to Policy"), but boto3 returns the fields without complaint, so this does too: ported code
-    gets what it got before, plus the warning.  ``x-ignore-*`` fields need no condition.
+    S3 refuses such an upload (403 ``AccessDenied``, "Invalid according to Policy"), but
+    boto3 returns the fields without complaint, so this does too: ported code gets what it
+    got before, plus the warning.  ``x-ignore-*`` fields need no condition.
     """
     rejected = [
         (name, str(value))
