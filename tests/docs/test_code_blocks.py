@@ -17,6 +17,7 @@ run it, against real servers on 127.0.0.1. The convention is in docs/testing.md.
   lines are not run: their requirements are checked to be this project's distribution
   name (``test_wheel_install.py`` builds and installs the wheel for real).
 * ``yaml`` with ``kubeconfig``: the ``exec`` command of each user is run as kubectl runs it.
+* ``python`` with ``pytest``: the block is a test module, run by pytest; all its tests pass.
 * ``xml`` with ``file=NAME``: parsed, and written as ``NAME`` for the blocks that read it.
 * ``text`` with ``output-of-previous``: checked by the console block before it; with
   ``paths``: every path it lists exists.
@@ -296,13 +297,17 @@ def _run_console(block: Block, env: Env) -> list[str]:
 
 
 def _run_python(block: Block, env: Env) -> None:
-    script = env.scratch / "block.py"
+    as_tests = "pytest" in block.flags
+    script = env.cwd / ("test_doc_block.py" if as_tests else "doc_block.py")
     script.write_text(_standin(block.text, env))
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", script.name] if as_tests else [sys.executable, script.name]
     done = subprocess.run(
-        [sys.executable, str(script)], cwd=env.cwd, env=env.vars, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        argv, cwd=env.cwd, env=env.vars, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, f"{block.id} failed:\n{done.stdout}\n{done.stderr}"
+    if as_tests:  # every test of the module ran and passed: none skipped
+        summary = done.stdout.strip().splitlines()[-1]
+        assert re.fullmatch(r"=* ?\d+ passed in [\d.]+s ?=*", summary), done.stdout
     warning = block.options.get("expect-warning")
     if warning:
         assert "UserWarning" in done.stderr and warning in done.stderr, done.stderr
