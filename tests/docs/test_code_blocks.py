@@ -289,7 +289,10 @@ def _run_console(block: Block, env: Env) -> list[str]:
         if command.expected:
             fixed = "SIGV4_FIXED_TIME" in env.vars
             assert _matches(command.expected, output, fixed), (
-                f"{block.id}: `{command.text}` printed\n" + "\n".join(output) + "\n-- but the docs show --\n" + "\n".join(command.expected)
+                f"{block.id}: `{command.text}` printed\n"
+                + "\n".join(output)
+                + "\n-- but the docs show --\n"
+                + "\n".join(command.expected)
             )
         else:
             assert done.returncode == 0, f"{block.id}: `{text}` exited {done.returncode}:\n" + "\n".join(output)
@@ -300,7 +303,11 @@ def _run_python(block: Block, env: Env) -> None:
     as_tests = "pytest" in block.flags
     script = env.cwd / ("test_doc_block.py" if as_tests else "doc_block.py")
     script.write_text(_standin(block.text, env))
-    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", script.name] if as_tests else [sys.executable, script.name]
+    argv = (
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", script.name]
+        if as_tests
+        else [sys.executable, script.name]
+    )
     done = subprocess.run(
         argv, cwd=env.cwd, env=env.vars, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, check=False
     )
@@ -389,11 +396,13 @@ def test_block(block: Block, servers: dict[str, LocalS3Server], tmp_path: Path) 
         if "stub-command" in block.options:
             name = block.options["stub-command"]
             record = env.scratch / f"{name}.json"
-            _shim(
-                env.bindir / name,
-                f'exec "{sys.executable}" -c "import json, os, sys; '
-                f"json.dump({{'args': sys.argv[1:], 'PGPASSWORD': os.environ.get('PGPASSWORD')}}, open('{record}', 'w'))\" \"$@\"",
+            recorder = env.scratch / f"{name}_stub.py"
+            recorder.write_text(
+                "import json, os, sys\n"
+                f"with open({str(record)!r}, 'w') as f:\n"
+                "    json.dump({'args': sys.argv[1:], 'PGPASSWORD': os.environ.get('PGPASSWORD')}, f)\n"
             )
+            _shim(env.bindir / name, f'exec "{sys.executable}" "{recorder}" "$@"')
         try:
             if kind == "python":
                 _run_python(block, env)
