@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -172,6 +173,19 @@ def run_timed(python: str, quick: bool, rounds: int, only: list[str]) -> dict[st
 
 
 def run_fresh(python: str, quick: bool) -> dict[str, object]:
+    """The fresh-process measurements. Their venv and data file live in a temporary directory of
+    this run (so that concurrent runs never share or delete each other's), removed afterwards."""
+    import coldstart
+
+    scratch = Path(tempfile.mkdtemp(prefix="sigv4-bench-"))
+    coldstart.FRESH_VENV = scratch / "fresh-venv"  # where coldstart.fresh_python() makes the venv
+    try:
+        return _run_fresh(python, quick, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_fresh(python: str, quick: bool, scratch: Path) -> dict[str, object]:
     from coldstart import (
         COLD_PROGRAMS,
         COLD_SETUP,
@@ -209,7 +223,7 @@ def run_fresh(python: str, quick: bool) -> dict[str, object]:
             }
     out["cold"] = cold
     size = (32 if quick else 256) * MiB
-    file = str(Path(tempfile.gettempdir()) / f"sigv4-bench-{size >> 20}MiB.bin")
+    file = str(scratch / f"sigv4-bench-{size >> 20}MiB.bin")
     hash_file(file, size)
     hashing: dict[str, list[dict[str, float]]] = {name: [] for name in HASH_PROGRAMS}
     for _ in range(3 if quick else 5):

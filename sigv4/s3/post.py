@@ -292,6 +292,31 @@ def _check_fields(fields: Mapping[str, FieldValue] | None, key: str) -> dict[str
     return out
 
 
+def _warn_unconditioned_fields(fields: Mapping[str, FieldValue], conditions: Sequence[object]) -> None:
+    """One ``UserWarning`` naming every prefilled field whose value no condition accepts.
+
+    S3 refuses such an upload (403 ``AccessDenied``, "Invalid according to Policy"), but
+    boto3 returns the fields without complaint, so this does too: ported code gets what it
+    got before, plus the warning.  ``x-ignore-*`` fields need no condition.
+    """
+    rejected = [
+        (name, str(value))
+        for name, value in fields.items()
+        if not name.lower().startswith("x-ignore-") and not field_allowed(conditions, name, str(value))
+    ]
+    if rejected:
+        import warnings
+
+        named = ", ".join(f"{name!r} ({value!r})" for name, value in rejected)
+        name, value = rejected[0]
+        warnings.warn(
+            f"S3 will reject an upload with this POST policy: no condition accepts the prefilled "
+            f"field(s) {named}; add one to Conditions for each, such as {{{name!r}: {value!r}}}",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def generate_presigned_post(
     signer: Signer,
     url: str,
@@ -309,7 +334,8 @@ def generate_presigned_post(
     ``key``, ``x-amz-algorithm``, ``x-amz-credential``, ``x-amz-date``,
     ``x-amz-security-token`` (temporary credentials), ``policy`` and
     ``x-amz-signature``.  Every field in ``fields`` needs a condition that
-    accepts its value, or S3 rejects the upload: that is checked here.
+    accepts its value, or S3 rejects the upload; as boto3 does, none is added
+    for you, and a ``UserWarning`` names each field that lacks one.
     ``url`` is where the form posts (the bucket's endpoint); ``now`` is an
     aware datetime (default: the signer's clock).
     """
@@ -328,15 +354,7 @@ def generate_presigned_post(
     day = signer.day_key(creds, date_time[:8])  # the signer's cached scope and keyed HMAC
     credential = f"{creds.access_key}/{day.scope}"
     expiration, user, own = _policy_parts(bucket, key, credential, date_time, expires_in, conditions, creds.token)
-    all_conditions = [*user, *own]
-    for name, value in out.items():
-        if name.lower().startswith("x-ignore-"):
-            continue
-        if not field_allowed(all_conditions, name, str(value)):
-            raise InvalidPolicyError(
-                f"fields[{name!r}]",
-                f"no condition accepts {str(value)!r}: add one such as {{{name!r}: {str(value)!r}}} to conditions",
-            )
+    _warn_unconditioned_fields(out, [*user, *own])
     out["key"] = key
     out["x-amz-algorithm"] = ALGORITHM
     out["x-amz-credential"] = credential

