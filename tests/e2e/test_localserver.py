@@ -22,14 +22,17 @@ WRONG_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY00"
 UNKNOWN_ACCESS_KEY = "AKIAUNKNOWNKEY000000"
 PAYLOAD = bytes(range(256)) * 4 + b"\r\n\x00 end"
 
-SEAWEED_SKIPS_PAYLOAD_HASH = pytest.mark.xfail(
-    strict=True, reason="SeaweedFS does not verify x-amz-content-sha256 against the body"
-)
+
+def _skips_payload_hash(name: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"{name} does not verify x-amz-content-sha256 against the body")
 
 
-@pytest.fixture(params=["s3_server", "seaweed_server"])
+ALL_SERVERS = ["s3_server", "seaweed_server", "ministack_server", "rclone_server"]
+
+
+@pytest.fixture(params=ALL_SERVERS)
 def server(request: pytest.FixtureRequest) -> LocalS3Server:
-    """Each server in turn (SeaweedFS is skipped where it is not installed)."""
+    """Each server in turn (outside CI, one that is not installed is skipped)."""
     chosen: LocalS3Server = request.getfixturevalue(request.param)
     return chosen
 
@@ -98,8 +101,8 @@ def test_unknown_access_key_is_rejected(server: LocalS3Server, bucket: str) -> N
 
 def test_unsigned_request_is_rejected(server: LocalS3Server, bucket: str) -> None:
     response = send(server, "GET", f"/{bucket}")
-    assert response.status == 403
-    assert response.error_code == "AccessDenied"
+    expected = (400, "UnsupportedAlgorithm") if server.kind == "rclone" else (403, "AccessDenied")
+    assert (response.status, response.error_code) == expected
 
 
 def test_signature_for_another_key_is_rejected(server: LocalS3Server, bucket: str) -> None:
@@ -120,7 +123,12 @@ def test_signed_header_changed_after_signing_is_rejected(server: LocalS3Server, 
 
 @pytest.mark.parametrize(
     "server",
-    ["s3_server", pytest.param("seaweed_server", marks=SEAWEED_SKIPS_PAYLOAD_HASH)],
+    [
+        "s3_server",
+        pytest.param("seaweed_server", marks=_skips_payload_hash("SeaweedFS 4.48")),
+        pytest.param("ministack_server", marks=_skips_payload_hash("MiniStack 1.5.33")),
+        pytest.param("rclone_server", marks=_skips_payload_hash("rclone 1.75.2")),
+    ],
     indirect=True,
 )
 def test_body_changed_after_signing_is_rejected(server: LocalS3Server, bucket: str) -> None:
@@ -216,6 +224,46 @@ def test_find_binary_looks_beside_the_interpreter_first() -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown server kind"):
         LocalS3Server("minio")  # type: ignore[arg-type]
+
+
+def test_ministack_gives_an_iam_users_key(ministack_server: LocalS3Server) -> None:
+    """The key pair that tests sign with is an IAM user's, created through the IAM API."""
+    server = ministack_server
+    assert server.access_key != server.root_access_key
+    assert server.secret_key != server.root_secret_key
+    assert server.root_access_key == localserver.DEFAULT_ACCESS_KEY
+    assert server.access_key.startswith("AKIA")
+    assert server.secret_key not in repr(server) and server.root_secret_key not in repr(server)
+    headers = botocore_sign(server, "GET", "/", access_key=server.access_key, secret_key=server.secret_key)
+    assert send(server, "GET", "/", headers=headers).status == 200  # ListBuckets as the user
+
+
+def test_ministack_life_cycle_and_binary_argument(ministack_server: LocalS3Server) -> None:
+    from tests.fixtures_s3 import ministack_binary
+
+    server = LocalS3Server("ministack", binary=ministack_binary() or find_binary("ministack"))
+    with server:
+        pid, workdir, user_key = server.pid, server.workdir, server.access_key
+        assert user_key not in (ministack_server.access_key, server.root_access_key)
+        create_bucket(server)
+    assert not _alive(pid)
+    assert not workdir.exists()
+    assert server.access_key == server.root_access_key  # back to the given pair once stopped
+
+
+def test_given_binary_that_does_not_exist_is_unavailable(tmp_path: Path) -> None:
+    missing = tmp_path / "no-ministack"
+    expected = r"ministack binary not found: pip install ministack==1\.5\.33 \(looked in .*no-ministack\)"
+    with pytest.raises(ServerUnavailable, match=expected):
+        LocalS3Server("ministack", binary=missing).start()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_rclone_keys_are_not_on_its_command_line(rclone_server: LocalS3Server) -> None:
+    with open(f"/proc/{rclone_server.pid}/cmdline", "rb") as f:
+        command_line = f.read()
+    assert b"serve\x00s3" in command_line
+    assert rclone_server.secret_key.encode() not in command_line
 
 
 def test_secret_never_written_by_the_server(server: LocalS3Server, bucket: str) -> None:
