@@ -98,7 +98,7 @@ def test_busy_signer_switches_to_openssl_and_signs_the_same(monkeypatch: pytest.
     for i in range(8):
         url = f"https://examplebucket.s3.amazonaws.com/k{i}%20x"
         presigned = signer.presign("GET", url, 3600, now=NOW)
-        used.append(signer._day_cache.sha256.__module__ if signer._day_cache else None)
+        used.append(signer.day_key(signer.credentials(), NOW.strftime("%Y%m%d")).sha256.__module__)
         assert presigned.signature == _boto_presign(url, NOW).rpartition("X-Amz-Signature=")[2]
         signed = signer.sign("PUT", url, body=b"data", now=NOW)
         assert signed.headers["Authorization"] == _boto_sign(url, NOW)
@@ -126,7 +126,7 @@ def test_signer_uses_openssl_at_once_when_hashlib_is_loaded() -> None:
     assert "hashlib" in sys.modules
     signer = sigv4.Signer(sigv4.Credentials(AK, SK), "us-east-1", "s3")
     signer.presign("GET", "https://b.s3.amazonaws.com/k", 60, now=NOW)
-    assert signer._day_cache is not None and signer._day_cache.sha256 is hashlib.sha256
+    assert signer.day_key(signer.credentials(), NOW.strftime("%Y%m%d")).sha256 is hashlib.sha256
 
 
 def test_new_day_and_new_credentials_get_a_new_key() -> None:

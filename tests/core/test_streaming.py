@@ -8,6 +8,7 @@ are in test_e2e_streaming.py.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import zlib
 from base64 import b64encode
@@ -285,10 +286,23 @@ def test_provider_is_asked_once_per_upload() -> None:
     signed = sigv4.Signer(Provider(), "us-east-1", "s3").sign_chunked("PUT", URL, b"abc" * 5000, now=NOW)
     parts = list(signed.body)  # type: ignore[call-overload]
     assert len(calls) == 1
-    # The chunks are chained under the same key as the seed.
-    key = sigv4.signing_key("secret1", "20240301", "us-east-1", "s3")
-    chain = ChunkSigner(key, signed.amz_date, signed.credential_scope, signed.signature)
-    assert parts[0].startswith(f"3a98;chunk-signature={chain.sign_chunk(b'abc' * 5000)}\r\n".encode())
+    # The chunks are chained under the same key as the seed: the spec's chunk string to
+    # sign, HMAC-ed with the stdlib under the first credentials' derived key.
+    key = b"AWS4secret1"
+    for part in ("20240301", "us-east-1", "s3", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    sts = "\n".join(
+        [
+            "AWS4-HMAC-SHA256-PAYLOAD",
+            signed.amz_date,
+            "20240301/us-east-1/s3/aws4_request",
+            signed.signature,
+            hashlib.sha256(b"").hexdigest(),
+            hashlib.sha256(b"abc" * 5000).hexdigest(),
+        ]
+    )
+    expected = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    assert parts[0].startswith(f"3a98;chunk-signature={expected}\r\n".encode())
 
 
 def test_secret_never_in_repr() -> None:
