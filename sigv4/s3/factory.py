@@ -31,7 +31,11 @@ def build_client(
     public_endpoint_url: str | None = None,
     max_expires: int | None = None,
 ) -> Any:
+    for field, value in (("endpoint_url", endpoint_url), ("public_endpoint_url", public_endpoint_url)):
+        if value is not None and not isinstance(value, str):
+            from ..errors import InvalidURLError
 
+            raise InvalidURLError(field, f"must be a URL string such as 'https://host:port', not {type(value).__name__}")
     if not region_name:
         # boto3 falls back to us-east-1 for S3 (its global endpoint) -- so do we.
         region_name = "us-east-1"

@@ -257,3 +257,18 @@ def test_warns_when_credentials_expire_before_the_url() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         s.presign("GET", URL, 1800, now=NOW)
+
+
+@pytest.mark.parametrize("value", [[1], [None], ["x-a", b"x-b"], 5, b"host", "x-a"])
+def test_unsigned_headers_of_odd_types(value: object) -> None:
+    with pytest.raises(sigv4.SigningError) as exc:
+        sigv4.Signer(sigv4.Credentials("AK", "SK"), "us-east-1", "s3", unsigned_headers=value)  # type: ignore[arg-type]
+    assert exc.value.field == "unsigned_headers"
+
+
+@pytest.mark.parametrize("keys", [None, 5, object(), b"key", "key"])
+def test_presign_keys_of_odd_types(keys: object) -> None:
+    signer = sigv4.Signer(sigv4.Credentials("AK", "SK"), "us-east-1", "s3")
+    with pytest.raises(sigv4.SigningError) as exc:
+        sigv4.presign_keys(signer, "https://b.s3.amazonaws.com", keys, 60)  # type: ignore[arg-type]
+    assert exc.value.field == "keys"
