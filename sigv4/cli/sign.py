@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shlex
 
-from .payload import Body, load_body
 from .common import UsageError, credentials_provider, parse_header, resolve_region, say
+from .payload import Body, load_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def make_signer(args: argparse.Namespace, url: str, *, service: str | None = Non
         region = resolve_region(args, url_host=netloc)
     assert region is not None
     creds = credentials_provider(args, region).get_credentials()
-    return Signer(creds, region, service, unsigned_payload=True if args.unsigned_payload else None)
+    clock = getattr(args, "clock", None)
+    return Signer(creds, region, service, unsigned_payload=True if args.unsigned_payload else None, clock=clock)
 
 
 def sign_request(
