@@ -97,7 +97,7 @@ def _problem(access_key: object, secret_key: object, token: object, expiry: obje
         try:
             aware = expiry.utcoffset() is not None
             expiry.astimezone(timezone.utc)
-        except (ValueError, TypeError, OverflowError, ArithmeticError):
+        except Exception:
             return "expiry", "must be a datetime that converts to UTC"
         if not aware:
             return "expiry", "must be a timezone-aware datetime or None"

@@ -147,7 +147,7 @@ def resolve_credentials(
     prof = profile or {}
     file_key, file_secret = prof.get("aws_access_key_id"), prof.get("aws_secret_access_key")
     if isinstance(file_key, str) and file_key and isinstance(file_secret, str) and file_secret:
-        file_token = prof.get("aws_session_token") or prof.get("aws_security_token")
+        file_token = prof.get("aws_security_token") or prof.get("aws_session_token")  # botocore's order
         return Credentials(file_key, file_secret, file_token if isinstance(file_token, str) and file_token else None)
     if (isinstance(file_key, str) and file_key) or (isinstance(file_secret, str) and file_secret):
         missing = "aws_secret_access_key" if file_key else "aws_access_key_id"

@@ -313,7 +313,7 @@ def _problem_of_datetime(value: datetime) -> str:
         if value.utcoffset() is None:
             return "must be timezone-aware"
         value.astimezone(timezone.utc)
-    except (ValueError, TypeError, OverflowError, ArithmeticError):
+    except Exception:
         return "cannot be expressed in UTC (year 1..9999)"
     return ""
 

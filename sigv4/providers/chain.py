@@ -31,7 +31,7 @@ from _thread import allocate_lock
 
 from ..credentials import Credentials
 from ..errors import CredentialsError
-from .base import StaticProvider, excerpt
+from .base import StaticProvider, environ_from_state, environ_state, excerpt
 from .env import EnvProvider, env_has_credentials
 
 TYPE_CHECKING = False
@@ -126,12 +126,13 @@ class CredentialChain:
         """The arguments only: an unpickled chain resolves its source again where it
         runs, so nothing found in files or the environment travels (explicit keys do)."""
         state = {name: value for name, value in self.__dict__.items() if name not in _RESOLVED}
-        if state.get("_environ") is os.environ:
-            state["_environ"] = None  # the process environment: the copy reads its own
+        # The process environment does not travel (the copy reads its own); a given mapping travels sealed.
+        state["_environ"] = environ_state(state.get("_environ"))
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self._environ = environ_from_state(state.get("_environ"))
         self._lock = allocate_lock()
         self._provider = None
         self.profile_name = None

@@ -10,8 +10,8 @@ so they agree on every environment.  Its rules are botocore's ``EnvProvider``:
   (a secret alone is ignored, and the chain goes on to the shared files);
 * a key without ``AWS_SECRET_ACCESS_KEY``:
   :class:`~sigv4.exceptions.PartialCredentialsError`;
-* the token is ``AWS_SESSION_TOKEN``, else ``AWS_SECURITY_TOKEN`` (empty ones
-  are ignored);
+* the token is ``AWS_SECURITY_TOKEN``, else ``AWS_SESSION_TOKEN`` (botocore's
+  order; empty ones are ignored);
 * ``AWS_CREDENTIAL_EXPIRATION``, when set, must be an ISO 8601 timestamp
   (:func:`~sigv4.providers.base.parse_expiry`); a malformed one is a
   :class:`~sigv4.errors.CredentialsError` naming the variable (botocore fails
@@ -43,7 +43,7 @@ __all__ = ["EnvProvider", "env_has_credentials", "read_environment_credentials"]
 
 ACCESS_KEY = "AWS_ACCESS_KEY_ID"
 SECRET_KEY = "AWS_SECRET_ACCESS_KEY"  # noqa: S105  (variable names)
-TOKENS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+TOKENS = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")  # botocore's order: the older name wins when both are set
 EXPIRATION = "AWS_CREDENTIAL_EXPIRATION"
 
 
@@ -82,7 +82,7 @@ def read_environment_credentials(environ: Mapping[str, str]) -> Credentials | No
         return Credentials(access_key, secret_key, token, expiry)
     except CredentialsError as exc:
         problem = (exc.field, exc.rule)
-    names = {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "token": token_var or TOKENS[0], "expiry": EXPIRATION}
+    names = {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "token": token_var or TOKENS[1], "expiry": EXPIRATION}
     raise CredentialsError(names.get(problem[0], problem[0]), problem[1])
 
 

@@ -105,7 +105,7 @@ def static_provider(values: Profile, profile: str, path: str, method: str) -> St
         raise CredentialsError(
             "aws_secret_access_key", f"profile {profile!r} in {path} has aws_access_key_id but no aws_secret_access_key"
         )
-    token = values.get("aws_session_token") or values.get("aws_security_token") or None
+    token = values.get("aws_security_token") or values.get("aws_session_token") or None  # botocore's order
     for key, value in (("aws_access_key_id", access_key), ("aws_secret_access_key", secret_key), ("aws_session_token", token)):
         if value is not None and not isinstance(value, str):
             raise CredentialsError(key, f"profile {profile!r} in {path}: must be a single value, not a nested block")

@@ -141,7 +141,6 @@ def parse_sts_response(body: bytes, action: str) -> Credentials:
     )
 
 
-
 class _StsProvider(RefreshableProvider):
     action = ""
 
