@@ -184,7 +184,13 @@ class Session:
     ``environ`` is the environment the session reads (``AWS_*`` credentials,
     region, endpoints, config file paths...), taken as a value: a copy of the
     mapping given, or of ``os.environ`` when the session is made (``None``, the
-    default).  Later changes to ``os.environ`` do not reach an existing session.
+    default).  Later changes to ``os.environ`` do not reach an existing session
+    (temporary keys with ``AWS_CREDENTIAL_EXPIRATION`` included: after rotating
+    them in the process environment, make a new session, or sign with
+    :class:`sigv4.providers.EnvProvider`, which reads ``os.environ`` itself).
+    Credentials in it are read by
+    :func:`sigv4.providers.env.read_environment_credentials`, as the default
+    chain reads them.
 
     ``clock`` (seconds since the epoch; default: ``time.time`` read at each
     signature, so freezegun can move it) is the time every client made by

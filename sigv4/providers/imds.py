@@ -133,7 +133,7 @@ class InstanceMetadataProvider(RefreshableProvider):
         role = listing[0]
         from urllib.parse import quote
 
-        body = self._call("GET", _CREDS_PATH + quote(role, safe=""), auth, f"credentials for role {excerpt(role, 64)}")
+        body = self._call("GET", _CREDS_PATH + quote(role, safe=""), auth, f"credentials for role {printable(role, 64)!r}")
         doc = decode_json(body, self.method)
         if isinstance(doc, dict) and doc.get("Code", "Success") != "Success":
             code = doc.get("Code")

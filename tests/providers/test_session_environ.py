@@ -341,3 +341,23 @@ def test_both_token_names_in_a_file_pick_what_botocore_picks(files: dict[str, st
     assert expected.token == "old"
     assert Session(environ=files).get_credentials() == Credentials(expected.access_key, expected.secret_key, expected.token)
     assert default_provider(environ=files).get_credentials().token == expected.token
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("AWS_ACCESS_KEY_ID", "AKID\udcff"),  # os.environ holds undecodable bytes as lone surrogates
+        ("AWS_SECRET_ACCESS_KEY", SECRET + "\udcff"),
+        ("AWS_SESSION_TOKEN", TOKEN + "\udcff"),
+        ("AWS_SESSION_TOKEN", TOKEN + "\r\nX-Evil: 1"),
+        ("AWS_SECURITY_TOKEN", TOKEN + "\x00"),
+    ],
+)
+def test_a_variable_credentials_refuse_is_named_not_quoted(files: dict[str, str], name: str, value: str) -> None:
+    env = {**files, "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": SECRET, name: value}
+    for get in (lambda: Session(environ=env).get_credentials(), lambda: EnvProvider(env).get_credentials()):
+        with pytest.raises(CredentialsError) as info:
+            get()
+        assert info.value.field == name
+        assert info.value.__cause__ is None and info.value.__context__ is None
+        assert SECRET[:12] not in str(info.value) and TOKEN[:12] not in str(info.value) and "\udcff" not in str(info.value)
