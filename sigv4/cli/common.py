@@ -62,8 +62,11 @@ def _parse_fixed_time(text: str) -> float:
     import time
 
     text = text.strip()
-    if text.replace(".", "", 1).isdigit():
-        return float(text)
+    if text.isascii() and text.replace(".", "", 1).isdigit():
+        when = float(text)
+        if not when < 253402300800:  # 9999-12-31T23:59:59Z, the last instant a datetime holds
+            raise UsageError(f"{FIXED_TIME_ENV}={text[:40]!r}: Unix seconds after year 9999")
+        return when
     for pattern in ("%Y%m%dT%H%M%SZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S+00:00"):
         try:
             return float(calendar.timegm(time.strptime(text, pattern)))

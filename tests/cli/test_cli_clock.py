@@ -124,3 +124,9 @@ def test_no_global_statement_and_no_foreign_module_attribute_assigned(path: str)
             for target in targets:
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                     assert target.value.id not in imported, f"{path} line {node.lineno} assigns {target.value.id}.{target.attr}"
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "1e9", "١٤٤٠٩٣٨١٦٠", "253402300800", "-5"])
+def test_fixed_times_that_cannot_be_signed_are_usage_errors(value: str) -> None:
+    with pytest.raises(UsageError, match="SIGV4_FIXED_TIME"):
+        fixed_clock({"SIGV4_FIXED_TIME": value})
