@@ -325,18 +325,23 @@ def excerpt(value: object, limit: int = 40) -> str:
     """A short quote of a value for an error message, safe to show: every run of
     16 or more characters that could belong to a key or a token
     (``[A-Za-z0-9+/=_-]``) is replaced by ``<redacted>`` (in the whole text,
-    before cutting), control characters are escaped, and the result is cut at
-    ``limit`` characters.  A value that is not a ``str`` is shown by type only."""
+    before cutting), control and other unprintable characters are escaped as
+    ``repr`` escapes them, and the escaped text is cut at ``limit`` characters.
+    A value that is not a ``str`` is shown by type only."""
     if not isinstance(value, str):
         return f"<{type(value).__name__}>"
     import re
 
     text = re.sub(_SECRET_LIKE, "<redacted>", value)
-    cut = text[:limit]
-    shown = repr(cut)
-    if len(text) > limit:
-        shown += f"... ({len(value)} characters)"
-    return shown
+    pieces: list[str] = []
+    size = 0
+    for c in text:
+        piece = c if c.isprintable() and c not in "'\\" else ("\\" + c if c in "'\\" else repr(c)[1:-1])
+        if size + len(piece) > limit:
+            return "'" + "".join(pieces) + f"'... ({len(value)} characters)"
+        pieces.append(piece)
+        size += len(piece)
+    return "'" + "".join(pieces) + "'"
 
 
 class SealedEnviron:
