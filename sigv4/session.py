@@ -27,7 +27,7 @@ from .credentials import Credentials
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from .credentials import CredentialsProvider
@@ -122,10 +122,12 @@ def resolve_credentials(
     explicit_profile: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> Credentials | None:
-    """Credentials from, in order: the explicit keys, the environment, the
-    profile's static keys (``aws_access_key_id``/``aws_secret_access_key``/
-    ``aws_session_token``).  ``None`` when none is found.  A key without its
-    secret raises :class:`~sigv4.exceptions.PartialCredentialsError`.
+    """Credentials from, in order: the explicit keys, the environment (read by
+    :func:`sigv4.providers.env.read_environment_credentials`, the reader
+    :class:`~sigv4.providers.EnvProvider` uses too), the profile's static keys
+    (``aws_access_key_id``/``aws_secret_access_key``/``aws_session_token``).
+    ``None`` when none is found.  A key without its secret raises
+    :class:`~sigv4.exceptions.PartialCredentialsError`.
 
     The one place credentials are resolved: the full provider chain
     (assume-role, SSO, containers, IMDS...) plugs in here."""
@@ -137,18 +139,15 @@ def resolve_credentials(
             raise _partial("explicit", "aws_secret_access_key")
         return Credentials(aws_access_key_id, aws_secret_access_key, aws_session_token or None)
     if not explicit_profile:
-        key, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
-        if key or secret:
-            if not key:
-                raise _partial("env", "AWS_ACCESS_KEY_ID")
-            if not secret:
-                raise _partial("env", "AWS_SECRET_ACCESS_KEY")
-            token = env.get("AWS_SESSION_TOKEN") or env.get("AWS_SECURITY_TOKEN") or None
-            return Credentials(key, secret, token, _expiry(env.get("AWS_CREDENTIAL_EXPIRATION")))
+        from .providers.env import read_environment_credentials
+
+        found = read_environment_credentials(env)
+        if found is not None:
+            return found
     prof = profile or {}
     file_key, file_secret = prof.get("aws_access_key_id"), prof.get("aws_secret_access_key")
     if isinstance(file_key, str) and file_key and isinstance(file_secret, str) and file_secret:
-        file_token = prof.get("aws_session_token") or prof.get("aws_security_token")
+        file_token = prof.get("aws_security_token") or prof.get("aws_session_token")  # botocore's order
         return Credentials(file_key, file_secret, file_token if isinstance(file_token, str) and file_token else None)
     if (isinstance(file_key, str) and file_key) or (isinstance(file_secret, str) and file_secret):
         missing = "aws_secret_access_key" if file_key else "aws_access_key_id"
@@ -156,16 +155,23 @@ def resolve_credentials(
     return None
 
 
-def _expiry(value: str | None) -> Any:
-    if not value:
-        return None
-    from datetime import datetime, timezone
+def _environ_value(environ: object) -> dict[str, str]:
+    """A copy of ``environ`` (``None``: of ``os.environ``, now) as a plain dict of strings."""
+    source = os.environ if environ is None else environ
+    items = getattr(source, "items", None)
+    if not callable(items):
+        from .exceptions import InvalidConfigError
 
-    try:
-        when = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        raise InvalidConfigError("environ", f"must be a mapping of variable names to values, not {type(environ).__name__}")
+    snapshot: dict[str, str] = {}
+    for name, value in items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            from .exceptions import InvalidConfigError
+
+            shown = name if isinstance(name, str) and name.isidentifier() and len(name) <= 64 else type(name).__name__
+            raise InvalidConfigError("environ", f"names and values must be strings ({shown})")
+        snapshot[name] = value
+    return snapshot
 
 
 class Session:
@@ -174,6 +180,29 @@ class Session:
     Nothing is read from the network.  The config files are read when the
     session is made (and cached per process); a missing ``profile_name`` raises
     :class:`~sigv4.exceptions.ProfileNotFound`, as boto3 does.
+
+    ``environ`` is the environment the session reads (``AWS_*`` credentials,
+    region, endpoints, config file paths...), taken as a value: a copy of the
+    mapping given, or of ``os.environ`` when the session is made (``None``, the
+    default).  Later changes to ``os.environ`` do not reach an existing session
+    (temporary keys with ``AWS_CREDENTIAL_EXPIRATION`` included: after rotating
+    them in the process environment, make a new session, or sign with
+    :class:`sigv4.providers.EnvProvider`, which reads ``os.environ`` itself).
+    Credentials in it are read by
+    :func:`sigv4.providers.env.read_environment_credentials`, as the default
+    chain reads them.
+
+    ``clock`` (seconds since the epoch; default: ``time.time`` read at each
+    signature, so freezegun can move it) is the time every client made by
+    :meth:`client` signs at: it is handed to each :class:`~sigv4.Signer` they
+    build.  Credential refresh keeps the real time.
+
+    A session pickles: the copy is built again from the same arguments (its
+    profile and files are read where it is unpickled).  Explicit keys and an
+    explicit ``environ`` travel sealed (:func:`sigv4.credentials.seal`);
+    nothing found in the environment or the files does, and a session made
+    with ``environ=None`` snapshots the environment of the process that
+    unpickles it.
     """
 
     def __init__(
@@ -185,6 +214,9 @@ class Session:
         botocore_session: object = None,
         profile_name: str | None = None,
         aws_account_id: str | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         from .providers import awsconfig
 
@@ -192,7 +224,14 @@ class Session:
             from .exceptions import InvalidConfigError
 
             raise InvalidConfigError("botocore_session", "sigv4 does not use botocore sessions")
-        self._environ = os.environ
+        if clock is not None and not callable(clock):
+            from .exceptions import InvalidConfigError
+
+            raise InvalidConfigError("clock", "must be a callable returning seconds since the epoch, or None")
+        self._given_environ = environ is not None
+        self._environ = _environ_value(environ)
+        self._clock = clock
+        self._profile_arg = profile_name
         self.profile_name = awsconfig.profile_name(profile_name, self._environ)
         self._explicit_profile = profile_name is not None
         self._profile = awsconfig.get_profile(self.profile_name, self._environ, required=profile_name is not None)
@@ -200,6 +239,44 @@ class Session:
         self._region = region_name
         self.aws_account_id = aws_account_id
         self._provider: CredentialsProvider | None = None
+
+    @property
+    def clock(self) -> Callable[[], float] | None:
+        """The clock the session's clients sign with (``None``: the signer's default)."""
+        return self._clock
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """The environment the session reads (a read-only view of its snapshot)."""
+        from types import MappingProxyType
+
+        return MappingProxyType(self._environ)
+
+    def __getstate__(self) -> dict[str, object]:
+        from .credentials import seal
+
+        return {
+            "keys": tuple(None if k is None else seal(k) for k in self._keys),
+            "region_name": self._region,
+            "profile_name": self._profile_arg,
+            "aws_account_id": self.aws_account_id,
+            "environ": [(k, seal(v)) for k, v in self._environ.items()] if self._given_environ else None,
+            "clock": self._clock,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from .credentials import unseal
+
+        keys = [None if k is None else unseal(k) for k in state["keys"]]
+        sealed = state["environ"]
+        self.__init__(  # type: ignore[misc]
+            *keys,
+            region_name=state["region_name"],
+            profile_name=state["profile_name"],
+            aws_account_id=state["aws_account_id"],
+            environ=None if sealed is None else {k: unseal(v) for k, v in sealed},
+            clock=state["clock"],
+        )
 
     def __repr__(self) -> str:
         return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"
@@ -285,7 +362,7 @@ class Session:
         region = resolve_region(region_name or cfg.get("region_name") or self._region, self._profile, self._environ)
         creds: Credentials | CredentialsProvider | None
         if aws_access_key_id or aws_secret_access_key:
-            creds = resolve_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+            creds = resolve_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token, environ=self._environ)
         else:
             creds = self.credential_provider(region)
         module, _, func = target.partition(":")
@@ -348,6 +425,8 @@ def client(
     aws_session_token: str | None = None,
     endpoint_url: str | None = None,
     config: object = None,
+    *,
+    clock: Callable[[], float] | None = None,
     **extras: Any,
 ) -> Any:
     """``boto3.client`` without boto3: ``sigv4.client('s3')`` returns an
@@ -359,8 +438,9 @@ def client(
     ``max_expires=`` raises the 604800-second cap on ``ExpiresIn`` for
     S3-compatible stores that accept longer.  Other boto3 arguments
     (``api_version``, ``use_ssl``, ``verify``) are accepted and ignored.
+    ``clock`` is the time the client signs at (see :class:`Session`).
     """
-    return Session().client(
+    return Session(clock=clock).client(
         service_name,
         region_name=region_name,
         endpoint_url=endpoint_url,

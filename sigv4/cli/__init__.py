@@ -177,25 +177,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse says 2)
         return exc.code if isinstance(exc.code, int) else 2
-    from .. import signer
-
-    clock = signer._default_clock
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
-        try:
-            return _run(args)
-        finally:
-            signer._default_clock = clock  # undo SIGV4_FIXED_TIME
+        return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..errors import CredentialsError, SigningError
     from ..exceptions import ProfileNotFound
-    from .common import CommandFailed, UsageError, apply_fixed_time
+    from .common import CommandFailed, UsageError, fixed_clock
 
     prog = f"sigv4 {args.command}"
     try:
-        apply_fixed_time()
+        # SIGV4_FIXED_TIME: a clock handed to what the command builds (no module state changes).
+        args.clock = fixed_clock()
         from importlib import import_module
 
         module_name, function = _COMMANDS[args.command]

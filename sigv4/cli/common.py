@@ -14,16 +14,18 @@ from ..errors import SigningError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import TextIO
 
     from ..credentials import CredentialsProvider
 
 __all__ = [
     "CommandFailed",
+    "FixedClock",
     "UsageError",
-    "apply_fixed_time",
     "credentials_provider",
+    "fixed_clock",
+    "now_epoch",
     "parse_header",
     "parse_s3_uri",
     "region_from_host",
@@ -34,6 +36,8 @@ __all__ = [
 #: Environment variable that freezes the clock of every signature the CLI makes
 #: (``20130524T000000Z``, ``2013-05-24T00:00:00Z`` or Unix seconds).  A testing
 #: aid, so that the CLI's output can be compared with botocore's at the same time.
+#: The CLI reads it once (:func:`fixed_clock`) and hands the clock to every Signer,
+#: Session and client it builds (``args.clock``); no module attribute changes.
 FIXED_TIME_ENV = "SIGV4_FIXED_TIME"
 
 
@@ -58,8 +62,11 @@ def _parse_fixed_time(text: str) -> float:
     import time
 
     text = text.strip()
-    if text.replace(".", "", 1).isdigit():
-        return float(text)
+    if text.isascii() and text.replace(".", "", 1).isdigit():
+        when = float(text)
+        if not when < 253402300800:  # 9999-12-31T23:59:59Z, the last instant a datetime holds
+            raise UsageError(f"{FIXED_TIME_ENV}={text[:40]!r}: Unix seconds after year 9999")
+        return when
     for pattern in ("%Y%m%dT%H%M%SZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S+00:00"):
         try:
             return float(calendar.timegm(time.strptime(text, pattern)))
@@ -68,29 +75,38 @@ def _parse_fixed_time(text: str) -> float:
     raise UsageError(f"{FIXED_TIME_ENV}={text!r}: expected 20130524T000000Z, 2013-05-24T00:00:00Z or Unix seconds")
 
 
-def apply_fixed_time(environ: Mapping[str, str] | None = None) -> float | None:
-    """If ``SIGV4_FIXED_TIME`` is set, make every Signer built from now on sign at
-    that instant (the signer's default clock is read when a Signer is built).
-    Returns the fixed Unix time, or None."""
+class FixedClock:
+    """A clock that always says ``when`` (Unix seconds); picklable, unlike a closure."""
+
+    __slots__ = ("when",)
+
+    def __init__(self, when: float) -> None:
+        self.when = float(when)
+
+    def __call__(self) -> float:
+        return self.when
+
+    def __repr__(self) -> str:
+        return f"FixedClock({self.when!r})"
+
+
+def fixed_clock(environ: Mapping[str, str] | None = None) -> Callable[[], float] | None:
+    """The clock ``SIGV4_FIXED_TIME`` asks for, or None when it is unset (then the
+    signers keep their default clock: ``time.time``, read at each signature)."""
     env = os.environ if environ is None else environ
     text = env.get(FIXED_TIME_ENV)
     if not text:
         return None
-    fixed = _parse_fixed_time(text)
-    from .. import signer
-
-    def clock() -> float:
-        return fixed
-
-    signer._default_clock = clock
-    return fixed
+    return FixedClock(_parse_fixed_time(text))
 
 
-def now_epoch() -> float:
-    """The current time, as the signers see it (``SIGV4_FIXED_TIME`` included)."""
-    from .. import signer
+def now_epoch(clock: Callable[[], float] | None = None) -> float:
+    """The current time as the command's signers see it: ``clock()``, else ``time.time()``."""
+    if clock is not None:
+        return clock()
+    import time
 
-    return signer._default_clock()
+    return time.time()
 
 
 # -- region and credentials --------------------------------------------------------

@@ -13,6 +13,7 @@ from .common import UsageError, credentials_provider, now_epoch, parse_s3_uri, s
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from typing import Any
 
     from ..credentials import Credentials
@@ -28,7 +29,7 @@ def _client(args: argparse.Namespace) -> tuple[S3Client, Credentials]:
 
     # The chain first: a missing or unusable profile is a credentials failure (exit 1), as in `sign`.
     creds = credentials_provider(args, args.region).get_credentials()
-    session = Session(profile_name=args.profile, region_name=args.region)
+    session = Session(profile_name=args.profile, region_name=args.region, clock=getattr(args, "clock", None))
     config = {"s3": {"addressing_style": args.addressing_style}} if args.addressing_style else None
     client = session.client(
         "s3",
@@ -42,11 +43,11 @@ def _client(args: argparse.Namespace) -> tuple[S3Client, Credentials]:
     return client, creds
 
 
-def _warn_if_expiring(creds: Credentials, expires_in: int) -> None:
+def _warn_if_expiring(creds: Credentials, expires_in: int, clock: Callable[[], float] | None = None) -> None:
     """Temporary credentials that end before the URL does end the URL with them."""
     if creds.expiry is None:
         return
-    left = int(creds.expiry.timestamp() - now_epoch())
+    left = int(creds.expiry.timestamp() - now_epoch(clock))
     if left < expires_in:
         import warnings
 
@@ -112,7 +113,7 @@ def run_presign(args: argparse.Namespace) -> int:
             raise UsageError("--content-type applies to GET (the response's type) and PUT (the upload's type)")
     client, creds = _client(args)
     signed = client.presign(method, params, ExpiresIn=args.expires_in)
-    _warn_if_expiring(creds, args.expires_in)
+    _warn_if_expiring(creds, args.expires_in, getattr(args, "clock", None))
     print(signed.url)
     if signed.headers:
         must = "; ".join(f"{k}: {v}" for k, v in signed.headers.items())
@@ -159,7 +160,7 @@ def run_post(args: argparse.Namespace) -> int:
     post = client.generate_presigned_post(
         bucket, key, Fields=fields or None, Conditions=conditions or None, ExpiresIn=args.expires_in
     )
-    _warn_if_expiring(creds, args.expires_in)
+    _warn_if_expiring(creds, args.expires_in, getattr(args, "clock", None))
     if args.html:
         from ..s3.form import render_page
 

@@ -20,7 +20,8 @@ def run_eks(args: argparse.Namespace) -> int:
 
     region = resolve_region(args)
     # Through the session, so FIPS, dual-stack and STS endpoint settings apply as in the AWS CLI.
-    client = Session(profile_name=getattr(args, "profile", None)).client("eks", region_name=region)
+    session = Session(profile_name=getattr(args, "profile", None), clock=getattr(args, "clock", None))
+    client = session.client("eks", region_name=region)
     api_version, warning = exec_info_api_version()
     if warning:
         say(f"sigv4 eks-token: warning: {warning}")
@@ -36,6 +37,7 @@ def run_rds(args: argparse.Namespace) -> int:
     from ..session import Session
 
     region = resolve_region(args, url_host=args.hostname)
-    client = Session(profile_name=getattr(args, "profile", None)).client("rds", region_name=region)
+    session = Session(profile_name=getattr(args, "profile", None), clock=getattr(args, "clock", None))
+    client = session.client("rds", region_name=region)
     print(client.generate_db_auth_token(DBHostname=args.hostname, Port=args.port, DBUsername=args.username))
     return 0

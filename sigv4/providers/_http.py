@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import IO
 
-__all__ = ["TransportError", "request"]
+__all__ = ["TransportError", "decode_json", "error_summary", "printable", "request"]
 
 MAX_BODY = 1 << 20
 
@@ -58,9 +58,10 @@ def request(
 ) -> tuple[int, bytes]:
     """(status, body) for any HTTP answer, 4xx/5xx included; TransportError otherwise."""
     if not url.startswith(("http://", "https://")):
-        raise TransportError(f"not an http(s) URL: {url!r}")
-    req = urllib.request.Request(url, data=body, headers=dict(headers or {}), method=method)  # noqa: S310  (checked above)
+        raise TransportError("not an http(s) URL")
+    problem = ""
     try:
+        req = urllib.request.Request(url, data=body, headers=dict(headers or {}), method=method)  # noqa: S310  (checked above)
         with _opener(use_proxy).open(req, timeout=timeout) as resp:
             return int(resp.status), resp.read(MAX_BODY)
     except urllib.error.HTTPError as exc:
@@ -74,40 +75,64 @@ def request(
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(reason):
-            raise TransportError(f"timed out after {timeout:g} s") from None
-        raise TransportError(f"cannot connect: {reason}") from None
+            problem = f"timed out after {timeout:g} s"
+        else:
+            problem = f"cannot connect: {reason}"
     except (TimeoutError, socket.timeout):
-        raise TransportError(f"timed out after {timeout:g} s") from None
-    except (OSError, HTTPException, ValueError) as exc:
-        raise TransportError(f"{type(exc).__name__}: {exc}") from None
+        problem = f"timed out after {timeout:g} s"
+    except (OSError, HTTPException) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    except ValueError as exc:  # e.g. a header value http.client refuses: its message quotes the value
+        problem = f"the request cannot be sent ({type(exc).__name__})"
+    raise TransportError(problem)  # outside the except blocks: nothing chained
 
 
 def decode_json(body: bytes, source: str) -> object:
-    """The decoded JSON document, or CredentialsError (never quoting the body: it may hold a secret)."""
+    """The decoded JSON document, or CredentialsError (never quoting the body: it may
+    hold a secret).  Not UTF-8, not JSON, nested too deeply (``'[' * 5000``), or
+    more than :data:`MAX_BODY` bytes: all the same error, raised outside the
+    ``except`` block."""
     import json
 
     from ..errors import CredentialsError
 
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise CredentialsError(source, f"the response is not valid JSON ({len(body)} bytes)") from None
+    problem = ""
+    if len(body) > MAX_BODY:
+        problem = f"the response is larger than {MAX_BODY} bytes ({len(body)} bytes)"
+    else:
+        try:
+            return json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            problem = f"the response is not UTF-8 text ({len(body)} bytes)"
+        except (ValueError, RecursionError):
+            problem = f"the response is not valid JSON, or nests too deeply ({len(body)} bytes)"
+    raise CredentialsError(source, problem)
+
+
+def printable(text: str, limit: int) -> str:
+    """A server's error code or message for a message: cut at ``limit``, controls as ``?``."""
+    return "".join(c if c.isprintable() else "?" for c in text[:limit])
 
 
 def error_summary(body: bytes) -> str:
-    """``: Code: Message`` from a JSON or XML error body when it has them, else ``""``."""
+    """``: Code: Message`` from a JSON or XML error body when it has them, else ``""``
+    (control characters replaced by ``?``, the code cut at 100 characters and the
+    message at 300)."""
     text = body[:4096].decode("utf-8", "replace")
     code = message = ""
     if text.lstrip().startswith("{"):
         import json
 
+        doc: object = None
         try:
             doc = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             doc = None
         if isinstance(doc, dict):
-            code = str(doc.get("code") or doc.get("Code") or "")
-            message = str(doc.get("message") or doc.get("Message") or "")
+            raw_code = doc.get("code") or doc.get("Code") or ""
+            raw_message = doc.get("message") or doc.get("Message") or ""
+            code = raw_code if isinstance(raw_code, str) else ""
+            message = raw_message if isinstance(raw_message, str) else ""
     elif text.lstrip().startswith("<"):
         import re
 
@@ -115,5 +140,5 @@ def error_summary(body: bytes) -> str:
         code = m.group(1) if m else ""
         m = re.search(r"<Message>([^<]{1,500})</Message>", text)
         message = m.group(1) if m else ""
-    summary = ": ".join(part for part in (code, message[:300]) if part)
+    summary = ": ".join(part for part in (printable(code, 100), printable(message, 300)) if part)
     return f": {summary}" if summary else ""

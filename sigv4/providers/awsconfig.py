@@ -33,6 +33,7 @@ numbers, never a line's content (it may be a secret key).
 from __future__ import annotations
 
 import os
+from _thread import allocate_lock
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,7 +56,10 @@ __all__ = [
     "resolve_region",
 ]
 
+# Parsed files by path, checked against (mtime, size): bounded (the oldest entry goes first) and locked.
 _CACHE: dict[str, tuple[tuple[int, int], dict[str, dict[str, ProfileValue]]]] = {}
+_CACHE_SIZE = 32
+_CACHE_LOCK = allocate_lock()
 
 
 def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -64,7 +68,8 @@ def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
 
 def _expand(path: str, environ: Mapping[str, str] | None) -> str:
     """``$VAR``/``${VAR}`` then ``~`` expanded, as botocore's ``raw_config_parse`` does
-    (variables come from ``environ`` when one is given; unknown ones are left as they are)."""
+    (variables, and ``~`` from its ``HOME``, come from ``environ`` when one is given; unknown
+    variables are left as they are)."""
     if environ is None or environ is os.environ:
         path = os.path.expandvars(path)
     elif "$" in path:
@@ -76,6 +81,11 @@ def _expand(path: str, environ: Mapping[str, str] | None) -> str:
             return environ.get(name, m.group(0))
 
         path = re.sub(r"\$(\w+|\{[^}]*\})", value, path, flags=re.ASCII)
+    home = environ.get("HOME") if environ is not None and environ is not os.environ and os.name != "nt" else None
+    if home and path == "~":
+        return home
+    if home and path.startswith("~/"):
+        return home.rstrip("/") + path[1:]
     return os.path.expanduser(path)
 
 
@@ -137,7 +147,8 @@ def parse_ini(path: str) -> dict[str, dict[str, ProfileValue]]:
     except OSError:
         return {}
     stamp = (st.st_mtime_ns, st.st_size)
-    hit = _CACHE.get(path)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
     import configparser
@@ -159,7 +170,11 @@ def parse_ini(path: str) -> dict[str, dict[str, ProfileValue]]:
         for key, raw in parser.items(section):
             values[key] = _nested(raw) if raw.startswith("\n") else raw
         sections[section] = values
-    _CACHE[path] = (stamp, sections)
+    with _CACHE_LOCK:
+        _CACHE.pop(path, None)
+        while len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[path] = (stamp, sections)
     return sections
 
 
@@ -229,8 +244,9 @@ def get_services_section(profile: Mapping[str, object], environ: Mapping[str, st
     services = load_config_file(config_file_path(_env(environ)))["services"]
     if name not in services:
         from ..exceptions import InvalidConfigError
+        from .base import excerpt
 
-        raise InvalidConfigError("services", f'the profile uses services section "{name}", which does not exist')
+        raise InvalidConfigError("services", f"the profile uses services section {excerpt(name)}, which does not exist")
     return services[name]
 
 

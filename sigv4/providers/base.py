@@ -19,8 +19,18 @@ request signed with them could reach AWS after they have ended.  A source
 that answers a refresh with credentials still inside the window (nothing
 newer yet) is asked again only after ``retry_interval``, with a warning.
 
+A source that fails in an unexpected way (a bug, an answer nobody
+foresaw) is reported as a :class:`~sigv4.errors.CredentialsError` naming the
+exception's type only, and handled like any other failed refresh.
+
 A provider pickles without its lock and its fetched credentials; the copy
-fetches again on first use.
+fetches again on first use.  An environment mapping it was given travels with
+its values sealed (:func:`sigv4.credentials.seal`); the process environment
+does not travel: the copy reads its own.
+
+Messages quote values from files, the environment or a process's output only
+through :func:`excerpt`: at most 40 characters, with anything that looks like
+a key or a token replaced by ``<redacted>``.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ import os as _os
 import time as _time
 from _thread import allocate_lock
 
-from ..credentials import Credentials
+from ..credentials import Credentials, seal, unseal
 from ..errors import CredentialsError, SigningError
 
 TYPE_CHECKING = False
@@ -40,8 +50,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CredentialsRefreshWarning",
     "RefreshableProvider",
+    "SealedEnviron",
     "StaticProvider",
+    "checked_credentials",
     "credentials_from_mapping",
+    "environ_from_state",
+    "environ_state",
+    "excerpt",
     "parse_expiry",
 ]
 
@@ -160,12 +175,14 @@ class RefreshableProvider:
         state = dict(self.__dict__)
         for name in _UNPICKLED:
             state.pop(name, None)
-        if state.get("_environ") is _os.environ:
-            state["_environ"] = None  # the process environment: the copy reads its own
+        if "_environ" in state:
+            state["_environ"] = environ_state(state["_environ"])
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        if "_environ" in state:
+            self.__dict__["_environ"] = environ_from_state(state["_environ"])
         self._lock = allocate_lock()
         self._credentials = None
         self._next_attempt = 0.0
@@ -181,32 +198,42 @@ class RefreshableProvider:
         usable = creds is not None and left is not None and left > self.expiry_margin
         if not force and usable and now < self._next_attempt:
             return creds  # type: ignore[return-value]
+        failure: SigningError | None = None
+        new: Credentials | None = None
         try:
             new = self._fetch()
-            if not isinstance(new, Credentials):
-                raise CredentialsError(self.method, f"{self.describe()} returned no credentials")
-            new_left = _seconds_left(new, self._clock())
-            if new_left is not None and new_left <= self.expiry_margin:
-                assert new.expiry is not None
-                raise CredentialsError(
-                    self.method,
-                    f"{self.describe()} returned credentials that expire at {new.expiry.isoformat()} "
-                    "(already expired or about to)",
-                )
         except SigningError as exc:
+            failure = exc
+        except Exception as exc:
+            failure = CredentialsError(self.method, f"{self.describe()} failed unexpectedly ({type(exc).__name__})")
+        new_left: float | None = None
+        if failure is None:
+            if not isinstance(new, Credentials):
+                failure = CredentialsError(self.method, f"{self.describe()} returned no credentials")
+            else:
+                new_left = _seconds_left(new, self._clock())
+                if new_left is not None and new_left <= self.expiry_margin:
+                    assert new.expiry is not None
+                    failure = CredentialsError(
+                        self.method,
+                        f"{self.describe()} returned credentials that expire at {new.expiry.isoformat()} "
+                        "(already expired or about to)",
+                    )
+        if failure is not None:  # handled outside the except blocks: nothing chained to what is raised
             if usable and not force:
                 assert creds is not None and creds.expiry is not None
                 self._next_attempt = now + self.retry_interval
                 import warnings
 
                 warnings.warn(
-                    f"{self.describe()}: refreshing credentials failed ({exc}); keeping the current ones, "
+                    f"{self.describe()}: refreshing credentials failed ({failure}); keeping the current ones, "
                     f"which expire at {creds.expiry.isoformat()}",
                     CredentialsRefreshWarning,
                     stacklevel=3,
                 )
                 return creds
-            raise
+            raise failure
+        assert isinstance(new, Credentials)
         self._credentials = new
         self._next_attempt = 0.0
         if new_left is not None and new_left <= self.refresh_window:
@@ -234,35 +261,123 @@ def _seconds_left(creds: Credentials | None, now: float) -> float | None:
     return creds.expiry.timestamp() - now
 
 
+_EXPIRY_RE = r"\s*(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?\s*"
+
+
 def parse_expiry(value: object, field: str) -> datetime:
     """An ISO 8601 timestamp (``2026-11-29T10:00:00Z``, fractions and offsets
-    allowed; no offset means UTC) or an aware datetime → aware datetime."""
+    allowed; no offset means UTC) or an aware datetime → aware datetime.
+    Anything else (an offset of 24 hours or more, a date that does not exist or
+    cannot be expressed in UTC, another type) raises CredentialsError, quoting
+    at most an :func:`excerpt` of the value."""
     from datetime import datetime, timedelta, timezone
 
     if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            raise CredentialsError(field, "must be timezone-aware")
+        problem = _problem_of_datetime(value)
+        if problem:
+            raise CredentialsError(field, problem)
         return value
     if not isinstance(value, str):
         raise CredentialsError(field, f"must be an ISO 8601 timestamp string, not {type(value).__name__}")
     import re
 
-    m = re.fullmatch(
-        r"\s*(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?\s*",
-        value,
-    )
+    m = re.fullmatch(_EXPIRY_RE, value, flags=re.ASCII) if len(value) <= 64 else None
     if m is None:
-        raise CredentialsError(field, f"must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z, got {value[:40]!r}")
+        raise CredentialsError(field, f"must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z, got {excerpt(value)}")
     year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
     micro = int((m.group(7) or "0")[:6].ljust(6, "0"))
     tz = timezone.utc
     if m.group(9):
-        delta = timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
+        off_hours, off_minutes = int(m.group(10)), int(m.group(11))
+        if off_hours > 23 or off_minutes > 59:
+            raise CredentialsError(field, f"has a UTC offset out of range (-23:59..+23:59): {excerpt(value)}")
+        delta = timedelta(hours=off_hours, minutes=off_minutes)
         tz = timezone(delta if m.group(9) == "+" else -delta)
+    when: datetime | None = None
     try:
-        return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
-    except ValueError as exc:
-        raise CredentialsError(field, f"is not a valid timestamp: {exc}") from None
+        when = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+    except ValueError:
+        when = None
+    if when is None:
+        raise CredentialsError(field, f"is not a date and time that exists: {excerpt(value)}")
+    problem = _problem_of_datetime(when)
+    if problem:
+        raise CredentialsError(field, f"{problem}: {excerpt(value)}")
+    return when
+
+
+def _problem_of_datetime(value: datetime) -> str:
+    from datetime import timezone
+
+    try:
+        if value.utcoffset() is None:
+            return "must be timezone-aware"
+        value.astimezone(timezone.utc)
+    except Exception:
+        return "cannot be expressed in UTC (year 1..9999)"
+    return ""
+
+
+_SECRET_LIKE = r"[A-Za-z0-9+/=_-]{16,}"  # noqa: S105  (a pattern)
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short quote of a value for an error message, safe to show: every run of
+    16 or more characters that could belong to a key or a token
+    (``[A-Za-z0-9+/=_-]``) is replaced by ``<redacted>`` (in the whole text,
+    before cutting), control and other unprintable characters are escaped as
+    ``repr`` escapes them, and the escaped text is cut at ``limit`` characters.
+    A value that is not a ``str`` is shown by type only."""
+    if not isinstance(value, str):
+        return f"<{type(value).__name__}>"
+    import re
+
+    text = re.sub(_SECRET_LIKE, "<redacted>", value)
+    pieces: list[str] = []
+    size = 0
+    for c in text:
+        piece = c if c.isprintable() and c not in "'\\" else ("\\" + c if c in "'\\" else repr(c)[1:-1])
+        if size + len(piece) > limit:
+            return "'" + "".join(pieces) + f"'... ({len(value)} characters)"
+        pieces.append(piece)
+        size += len(piece)
+    return "'" + "".join(pieces) + "'"
+
+
+class SealedEnviron:
+    """An environment mapping as a provider or a session pickles it: every
+    value sealed (:func:`sigv4.credentials.seal`), so that no secret it holds is
+    readable in the pickle."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.items = [(str(k), seal(str(v))) for k, v in environ.items()]
+
+    def open(self) -> dict[str, str]:
+        return {k: unseal(v) for k, v in self.items}
+
+    def __repr__(self) -> str:
+        return f"SealedEnviron({len(self.items)} variables)"
+
+
+def environ_state(environ: object) -> SealedEnviron | None:
+    """How an ``environ`` attribute pickles: ``None`` (and the process
+    environment itself) as ``None`` -- the copy reads its own process's
+    environment -- and a given mapping sealed."""
+    if environ is None or environ is _os.environ:
+        return None
+    if isinstance(environ, SealedEnviron):
+        return environ
+    return SealedEnviron(environ)  # type: ignore[arg-type]
+
+
+def environ_from_state(state: object) -> dict[str, str] | None:
+    """The inverse of :func:`environ_state` (a plain mapping from an older pickle is kept)."""
+    if isinstance(state, SealedEnviron):
+        return state.open()
+    if state is None:
+        return None
+    plain: dict[str, str] = dict(state)  # type: ignore[call-overload]
+    return plain
 
 
 def credentials_from_mapping(
@@ -297,7 +412,24 @@ def credentials_from_mapping(
             values[key] = value
     expiry_text = values["Expiration"]
     expiry = parse_expiry(expiry_text, f"{source} Expiration") if expiry_text is not None else None
+    return checked_credentials(
+        source,
+        "the response holds invalid credentials",
+        values["AccessKeyId"] or "",
+        values["SecretAccessKey"] or "",
+        values[token_key],
+        expiry,
+    )
+
+
+def checked_credentials(
+    field: str, what: str, access_key: str, secret_key: str, token: str | None, expiry: datetime | None
+) -> Credentials:
+    """``Credentials(...)``, or CredentialsError(field, "<what> (<its field>: <its rule>)") raised
+    outside any ``except`` block (nothing chained; the rule never quotes a value)."""
+    problem: tuple[str, str] | None = None
     try:
-        return Credentials(values["AccessKeyId"] or "", values["SecretAccessKey"] or "", values[token_key], expiry)
+        return Credentials(access_key, secret_key, token, expiry)
     except CredentialsError as exc:
-        raise CredentialsError(source, f"the response holds invalid credentials ({exc.field}: {exc.rule})") from None
+        problem = (exc.field, exc.rule)
+    raise CredentialsError(field, f"{what} ({problem[0]}: {problem[1]})")

@@ -31,7 +31,7 @@ from _thread import allocate_lock
 
 from ..credentials import Credentials
 from ..errors import CredentialsError
-from .base import StaticProvider
+from .base import StaticProvider, environ_from_state, environ_state, excerpt
 from .env import EnvProvider, env_has_credentials
 
 TYPE_CHECKING = False
@@ -126,12 +126,13 @@ class CredentialChain:
         """The arguments only: an unpickled chain resolves its source again where it
         runs, so nothing found in files or the environment travels (explicit keys do)."""
         state = {name: value for name, value in self.__dict__.items() if name not in _RESOLVED}
-        if state.get("_environ") is os.environ:
-            state["_environ"] = None  # the process environment: the copy reads its own
+        # The process environment does not travel (the copy reads its own); a given mapping travels sealed.
+        state["_environ"] = environ_state(state.get("_environ"))
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self._environ = environ_from_state(state.get("_environ"))
         self._lock = allocate_lock()
         self._provider = None
         self.profile_name = None
@@ -159,21 +160,25 @@ class CredentialChain:
 
     def get_credentials(self) -> Credentials:
         provider = self.resolve()
+        fallback_failed = ""
         try:
             return provider.get_credentials()
         except CredentialsError as exc:
-            if self._imds_is_fallback and getattr(provider, "_credentials", None) is None:
-                # Not on EC2 (or no role): forget the fallback, so the next call looks everywhere again.
-                with self._lock:
-                    if self._provider is provider:
-                        self._provider = None
-                        self._imds_is_fallback = False
-                from ..exceptions import NoCredentialsError
+            # A refreshable source that failed with no expiry known has never fetched anything.
+            if not (self._imds_is_fallback and getattr(provider, "expiry", None) is None):
+                raise
+            fallback_failed = exc.rule
+        # Not on EC2 (or no role), and nothing fetched from it yet: forget the fallback,
+        # so the next call looks everywhere again.  Raised outside the except block.
+        with self._lock:
+            if self._provider is provider:
+                self._provider = None
+                self._imds_is_fallback = False
+        from ..exceptions import NoCredentialsError
 
-                raise NoCredentialsError(
-                    f"Unable to locate credentials: nothing in {self._looked_in()}, and instance metadata failed: {exc.rule}"
-                ) from None
-            raise
+        raise NoCredentialsError(
+            f"Unable to locate credentials: nothing in {self._looked_in()}, and instance metadata failed: {fallback_failed}"
+        )
 
     def resolve(self) -> CredentialsProvider:
         provider = self._provider
@@ -352,7 +357,9 @@ class _ProfileResolver:
 
     def source_profile(self, parent: str, name: str, visited: list[str]) -> CredentialsProvider:
         if not self.shared.has_profile(name):
-            raise CredentialsError("source_profile", f"profile {parent!r} names source_profile {name!r}, which does not exist")
+            raise CredentialsError(
+                "source_profile", f"profile {parent!r} names source_profile {excerpt(name)}, which does not exist"
+            )
         profile = self.shared.profile(name)
         static = any(key in profile for key in ("aws_access_key_id", "aws_secret_access_key"))
         if name in visited and (name != parent or not static):
@@ -397,4 +404,6 @@ class _ProfileResolver:
                 environ=self.chain._environ,
                 config=self.shared.profile(self.chain.profile_name or parent),
             )
-        raise CredentialsError("credential_source", f"profile {parent!r}: {source!r} is not one of {', '.join(_NAMED_SOURCES)}")
+        raise CredentialsError(
+            "credential_source", f"profile {parent!r}: {excerpt(source)} is not one of {', '.join(_NAMED_SOURCES)}"
+        )

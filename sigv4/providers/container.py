@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CredentialsError
-from .base import RefreshableProvider, credentials_from_mapping
+from .base import RefreshableProvider, credentials_from_mapping, excerpt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,12 +56,15 @@ def check_full_uri(url: str) -> str:
     """The URL if credentials may be fetched from it, else CredentialsError."""
     from urllib.parse import urlsplit
 
+    valid = isinstance(url, str)
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(url if valid else "")
         host = parts.hostname or ""
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError:
-        raise CredentialsError(FULL_URI, f"is not a valid URL: {url!r}") from None
+        valid = False
+    if not valid:
+        raise CredentialsError(FULL_URI, f"is not a valid URL: {excerpt(url)}")
     if parts.scheme == "https" and host:
         return url
     if parts.scheme == "http" and host and (_is_loopback(host) or host in _ALLOWED_HTTP_HOSTS):
@@ -69,7 +72,7 @@ def check_full_uri(url: str) -> str:
     raise CredentialsError(
         FULL_URI,
         f"must be an https:// URL, or http:// to a loopback address or one of {', '.join(sorted(_ALLOWED_HTTP_HOSTS))}; "
-        f"got {url!r}",
+        f"got {excerpt(url)}",
     )
 
 
@@ -118,16 +121,19 @@ class ContainerProvider(RefreshableProvider):
         path = env.get(TOKEN_FILE)
         if path:
             field = TOKEN_FILE
+            problem = ""
             try:
                 with open(path, encoding="utf-8") as f:
                     token = f.read().strip()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CredentialsError(TOKEN_FILE, f"cannot read {path!r}: {exc.__class__.__name__}") from None
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                problem = type(exc).__name__
+            if problem:
+                raise CredentialsError(TOKEN_FILE, f"cannot read {path!r}: {problem}")
         elif env.get(TOKEN):
             token = env[TOKEN]
         if token is not None:
-            if not token or any(c in token for c in "\r\n\x00"):
-                raise CredentialsError(field, "the authorization token must be non-empty and must not contain CR, LF or NUL")
+            if not token or not (token.isascii() and token.isprintable()):
+                raise CredentialsError(field, "the authorization token must be non-empty printable ASCII (no CR, LF or NUL)")
             headers["Authorization"] = token
         return headers
 

@@ -16,7 +16,7 @@ import os
 
 from ..credentials import Credentials
 from ..errors import CredentialsError
-from .base import RefreshableProvider, StaticProvider, credentials_from_mapping
+from .base import RefreshableProvider, StaticProvider, credentials_from_mapping, excerpt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class SharedConfig:
         section = self.sections.get("services", {}).get(name)
         if section is None:
             raise CredentialsError(
-                "services", f"the profile uses services section {name!r}, which does not exist in {self.config_path}"
+                "services", f"the profile uses services section {excerpt(name)}, which does not exist in {self.config_path}"
             )
         block = section.get(service)
         return dict(block) if isinstance(block, dict) else {}
@@ -72,11 +72,12 @@ def _safe_parse(read: Callable[[], T], path: str, field: str) -> T:
     it may hold a secret key; :mod:`sigv4.providers.awsconfig` reports none)."""
     from ..exceptions import InvalidConfigError
 
+    detail = ""
     try:
         return read()
     except InvalidConfigError as exc:
         detail = exc.rule[len("cannot be parsed: ") :] if exc.rule.startswith("cannot be parsed: ") else exc.rule
-        raise CredentialsError(field, f"cannot parse {path}: {detail}") from None
+    raise CredentialsError(field, f"cannot parse {path}: {detail}")
 
 
 def load_shared_config(environ: Mapping[str, str] | None = None) -> SharedConfig:
@@ -104,15 +105,24 @@ def static_provider(values: Profile, profile: str, path: str, method: str) -> St
         raise CredentialsError(
             "aws_secret_access_key", f"profile {profile!r} in {path} has aws_access_key_id but no aws_secret_access_key"
         )
-    token = values.get("aws_session_token") or values.get("aws_security_token") or None
+    token = values.get("aws_security_token") or values.get("aws_session_token") or None  # botocore's order
     for key, value in (("aws_access_key_id", access_key), ("aws_secret_access_key", secret_key), ("aws_session_token", token)):
         if value is not None and not isinstance(value, str):
             raise CredentialsError(key, f"profile {profile!r} in {path}: must be a single value, not a nested block")
+    return StaticProvider(_file_credentials(str(access_key), str(secret_key), token, profile, path), method)
+
+
+_FILE_KEYS = {"access_key": "aws_access_key_id", "secret_key": "aws_secret_access_key", "token": "aws_session_token"}
+
+
+def _file_credentials(access_key: str, secret_key: str, token: str | None, profile: str, path: str) -> Credentials:
+    """Credentials from a file's values; a refused value is named by its key, never quoted."""
+    problem: tuple[str, str] | None = None
     try:
-        creds = Credentials(str(access_key), str(secret_key), token)
+        return Credentials(access_key, secret_key, token)
     except CredentialsError as exc:
-        raise CredentialsError(exc.field, f"profile {profile!r} in {path}: {exc.rule}") from None
-    return StaticProvider(creds, method)
+        problem = (exc.field, exc.rule)
+    raise CredentialsError(_FILE_KEYS.get(problem[0], problem[0]), f"profile {profile!r} in {path}: {problem[1]}")
 
 
 class ProcessProvider(RefreshableProvider):
@@ -147,37 +157,55 @@ class ProcessProvider(RefreshableProvider):
             return [self.command]  # CreateProcess parses the command line itself
         import shlex
 
+        problem = ""
         try:
             return shlex.split(self.command)
-        except ValueError as exc:
-            raise CredentialsError("credential_process", f"profile {self.profile!r}: cannot split the command: {exc}") from None
+        except ValueError as exc:  # shlex's messages ("No closing quotation") quote nothing
+            problem = str(exc)
+        raise CredentialsError("credential_process", f"profile {self.profile!r}: cannot split the command: {problem}")
 
     def _fetch(self) -> Credentials:
         import subprocess
 
-        from ._http import decode_json
+        from ._http import MAX_BODY, decode_json
 
         where = f"credential_process of profile {self.profile!r}"
+        argv = self._argv()
+        problem = ""
+        done = None
         try:
-            done = subprocess.run(self._argv(), capture_output=True, timeout=self.timeout, check=False)  # noqa: S603
+            done = subprocess.run(argv, capture_output=True, timeout=self.timeout, check=False)  # noqa: S603
         except FileNotFoundError:
-            raise CredentialsError("credential_process", f"{where}: command not found") from None
-        except subprocess.TimeoutExpired:
-            raise CredentialsError("credential_process", f"{where}: timed out after {self.timeout:g} s") from None
+            problem = "command not found"
+        except subprocess.TimeoutExpired:  # its .output may hold part of what the command printed: dropped here
+            problem = f"timed out after {self.timeout:g} s"
         except OSError as exc:
-            raise CredentialsError(
-                "credential_process", f"{where}: cannot run it ({type(exc).__name__}: {exc.strerror})"
-            ) from None
+            problem = f"cannot run it ({type(exc).__name__}: {exc.strerror})"
+        except ValueError:  # e.g. a NUL character in the command line
+            problem = "cannot run it (the command line holds a NUL character)"
+        if done is None:  # raised outside the except blocks: nothing chained
+            raise CredentialsError("credential_process", f"{where}: {problem}")
         if done.returncode != 0:
-            stderr = done.stderr.decode("utf-8", "replace").strip()[:300]
             raise CredentialsError(
-                "credential_process", f"{where} exited with status {done.returncode}" + (f": {stderr}" if stderr else "")
+                "credential_process", f"{where} exited with status {done.returncode}{_stderr_excerpt(done.stderr)}"
             )
+        if len(done.stdout) > MAX_BODY:
+            raise CredentialsError("credential_process", f"{where} printed {len(done.stdout)} bytes, more than {MAX_BODY}")
         doc = decode_json(done.stdout, "credential_process")
         if not isinstance(doc, dict):
             raise CredentialsError("credential_process", f"{where} printed JSON that is not an object")
-        if doc.get("Version") != 1:
-            raise CredentialsError(
-                "credential_process", f"{where} printed Version {doc.get('Version')!r}; only Version 1 is supported"
-            )
+        version = doc.get("Version")
+        if version != 1 or isinstance(version, bool):
+            shown = str(version) if type(version) is int and -1000 < version < 1000 else excerpt(version)
+            raise CredentialsError("credential_process", f"{where} printed Version {shown}; only Version 1 is supported")
         return credentials_from_mapping(doc, "credential_process", token_key="SessionToken")  # noqa: S106
+
+
+def _stderr_excerpt(stderr: bytes) -> str:
+    """``: '<first 40 characters, keys redacted>'... (N bytes on stderr)`` or ``""``:
+    what a failed credential_process said, never copied verbatim (it may hold a secret)."""
+    text = stderr.decode("utf-8", "replace").strip()
+    if not text:
+        return ""
+    first = text.splitlines()[0] if text.splitlines() else text
+    return f": {excerpt(first)} ({len(stderr)} bytes on stderr)"

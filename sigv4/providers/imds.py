@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CredentialsError
-from .base import RefreshableProvider, credentials_from_mapping
+from .base import RefreshableProvider, credentials_from_mapping, excerpt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,9 +80,11 @@ class InstanceMetadataProvider(RefreshableProvider):
                 elif mode[1].lower() == "ipv6":
                     endpoint = IPV6_ENDPOINT
                 else:
-                    raise CredentialsError(mode[0], f"must be IPv4 or IPv6, got {mode[1]!r}")
-        if not endpoint.startswith(("http://", "https://")):
-            raise CredentialsError("ec2_metadata_service_endpoint", f"must be an http:// or https:// URL, got {endpoint!r}")
+                    raise CredentialsError(mode[0], f"must be IPv4 or IPv6, got {excerpt(mode[1])}")
+        if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
+            raise CredentialsError(
+                "ec2_metadata_service_endpoint", f"must be an http:// or https:// URL, got {excerpt(endpoint)}"
+            )
         self.endpoint = endpoint.rstrip("/")
         if timeout is None:
             found = _setting(env, cfg, "AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")
@@ -90,7 +92,7 @@ class InstanceMetadataProvider(RefreshableProvider):
         if attempts is None:
             found = _setting(env, cfg, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts")
             attempts = int(_number(found, int)) if found else 2
-        if not timeout > 0:
+        if not 0 < timeout < float("inf"):
             raise CredentialsError("timeout", "must be positive")
         if attempts < 1:
             raise CredentialsError("attempts", "must be at least 1")
@@ -115,14 +117,15 @@ class InstanceMetadataProvider(RefreshableProvider):
         raise CredentialsError(self.method, f"instance metadata {what} failed ({self.endpoint}): {problem}")
 
     def _fetch(self) -> Credentials:
-        from ._http import decode_json
+        from ._http import decode_json, printable
 
         token = self._call(
             "PUT", "/latest/api/token", {"X-aws-ec2-metadata-token-ttl-seconds": TOKEN_TTL}, "token request (IMDSv2)"
         )
-        token_text = token.decode("ascii", "replace").strip()
-        if not token_text or any(c in token_text for c in "\r\n\x00"):
+        token_bytes = token.strip()
+        if not token_bytes or len(token_bytes) > 4096 or not all(0x21 <= b <= 0x7E for b in token_bytes):
             raise CredentialsError(self.method, "instance metadata returned an unusable session token")
+        token_text = token_bytes.decode("ascii")
         auth = {"X-aws-ec2-metadata-token": token_text}
         listing = self._call("GET", _CREDS_PATH, auth, "role lookup").decode("utf-8", "replace").split()
         if not listing:
@@ -130,17 +133,22 @@ class InstanceMetadataProvider(RefreshableProvider):
         role = listing[0]
         from urllib.parse import quote
 
-        body = self._call("GET", _CREDS_PATH + quote(role, safe=""), auth, f"credentials for role {role!r}")
+        body = self._call("GET", _CREDS_PATH + quote(role, safe=""), auth, f"credentials for role {printable(role, 64)!r}")
         doc = decode_json(body, self.method)
         if isinstance(doc, dict) and doc.get("Code", "Success") != "Success":
-            raise CredentialsError(self.method, f"instance metadata answered Code={str(doc.get('Code'))[:100]!r}")
+            code = doc.get("Code")
+            shown = repr(printable(code, 100)) if isinstance(code, str) else f"<{type(code).__name__}>"
+            raise CredentialsError(self.method, f"instance metadata answered Code={shown}")
         return credentials_from_mapping(doc, self.method, require_token=False, require_expiry=False)
 
 
 def _number(found: tuple[str, str], kind: type[float] | type[int]) -> float:
     name, value = found
+    number: float | None = None
     try:
-        number = kind(value)
-    except ValueError:
-        raise CredentialsError(name, f"must be a number, got {value!r}") from None
-    return float(number)
+        number = float(kind(value))
+    except (ValueError, OverflowError):
+        number = None
+    if number is None or number != number:
+        raise CredentialsError(name, f"must be a number, got {excerpt(value)}")
+    return number

@@ -20,7 +20,7 @@ import os
 
 from ..errors import CredentialsError
 from ..exceptions import EndpointResolutionError, InvalidConfigError
-from .base import RefreshableProvider, parse_expiry
+from .base import RefreshableProvider, checked_credentials, excerpt, parse_expiry
 from .sts_endpoints import GLOBAL_ENDPOINT, sts_host
 
 TYPE_CHECKING = False
@@ -64,16 +64,18 @@ def sts_endpoint(
         service_url = nested.get("endpoint_url") if isinstance(nested, dict) else None
         endpoint_url = env.get("AWS_ENDPOINT_URL_STS") or service_url or env.get("AWS_ENDPOINT_URL") or cfg.get("endpoint_url")
     if endpoint_url:
-        if not endpoint_url.startswith(("http://", "https://")):
-            raise CredentialsError("AWS_ENDPOINT_URL_STS", f"must be an http:// or https:// URL, got {endpoint_url!r}")
+        if not isinstance(endpoint_url, str) or not endpoint_url.startswith(("http://", "https://")):
+            raise CredentialsError("AWS_ENDPOINT_URL_STS", f"must be an http:// or https:// URL, got {excerpt(endpoint_url)}")
         return endpoint_url, signing_region
     if not region:
         return GLOBAL_ENDPOINT, "us-east-1"
-    if not set(region) <= _REGION_CHARS:
-        raise CredentialsError("region", f"{region!r} is not a region name")
-    legacy = (env.get("AWS_STS_REGIONAL_ENDPOINTS") or cfg.get("sts_regional_endpoints") or "regional").strip().lower()
+    if not isinstance(region, str) or not set(region) <= _REGION_CHARS or len(region) > 64:
+        raise CredentialsError("region", f"{excerpt(region)} is not a region name")
+    raw_legacy = env.get("AWS_STS_REGIONAL_ENDPOINTS") or cfg.get("sts_regional_endpoints") or "regional"
+    legacy = raw_legacy.strip().lower() if isinstance(raw_legacy, str) else ""
     if legacy not in ("regional", "legacy"):
-        raise CredentialsError("sts_regional_endpoints", f"must be 'regional' or 'legacy', got {legacy!r}")
+        raise CredentialsError("sts_regional_endpoints", f"must be 'regional' or 'legacy', got {excerpt(raw_legacy)}")
+    problem: tuple[str, str] | None = None
     try:
         return sts_host(
             region,
@@ -82,7 +84,8 @@ def sts_endpoint(
             sts_regional_endpoints=legacy,
         )
     except (EndpointResolutionError, InvalidConfigError) as exc:  # e.g. no dual-stack STS in that partition
-        raise CredentialsError(exc.field, exc.rule) from None
+        problem = (exc.field, exc.rule)
+    raise CredentialsError(*problem)
 
 
 def _find(root: Any, name: str) -> Any:
@@ -98,22 +101,25 @@ def parse_sts_response(body: bytes, action: str) -> Credentials:
     AWS's code and message from an ``<ErrorResponse>``."""
     from xml.etree import ElementTree
 
-    from ..credentials import Credentials
+    from ._http import printable
 
+    root = None
     try:
         # Only STS's answer is parsed; expat (>= 2.4.1, bundled with every supported
         # Python) refuses entity-expansion bombs, and external entities are never fetched.
         root = ElementTree.fromstring(body)  # noqa: S314
-    except ElementTree.ParseError:
-        raise CredentialsError(action, f"STS answered with a body that is not XML ({len(body)} bytes)") from None
+    except (ElementTree.ParseError, LookupError, ValueError, RecursionError):  # LookupError: an unknown encoding=
+        root = None
+    if root is None:  # raised outside the except block: nothing chained
+        raise CredentialsError(action, f"STS answered with a body that is not XML ({len(body)} bytes)")
     error = _find(root, "Error")
     if error is not None:
         code = _find(error, "Code")
         message = _find(error, "Message")
+        code_text = printable((code.text or "") if code is not None else "unknown error", 100)
         raise CredentialsError(
             action,
-            f"STS refused: {(code.text or '') if code is not None else 'unknown error'}"
-            + (f": {(message.text or '')[:300]}" if message is not None else ""),
+            f"STS refused: {code_text}" + (f": {printable(message.text or '', 300)}" if message is not None else ""),
         )
     creds = _find(root, "Credentials")
     if creds is None:
@@ -125,10 +131,14 @@ def parse_sts_response(body: bytes, action: str) -> Credentials:
             raise CredentialsError(action, f"STS answer has no <{field}>")
         values[field] = (el.text or "").strip()
     expiry = parse_expiry(values["Expiration"], f"{action} Expiration")
-    try:
-        return Credentials(values["AccessKeyId"], values["SecretAccessKey"], values["SessionToken"], expiry)
-    except CredentialsError as exc:
-        raise CredentialsError(action, f"STS answer holds invalid credentials ({exc.field}: {exc.rule})") from None
+    return checked_credentials(
+        action,
+        "STS answer holds invalid credentials",
+        values["AccessKeyId"],
+        values["SecretAccessKey"],
+        values["SessionToken"],
+        expiry,
+    )
 
 
 class _StsProvider(RefreshableProvider):
@@ -151,8 +161,9 @@ class _StsProvider(RefreshableProvider):
     ) -> None:
         super().__init__(clock=clock)
         where = f" (profile {profile!r})" if profile else ""
-        if not isinstance(role_arn, str) or not role_arn.startswith("arn:"):
+        if not is_arn(role_arn):
             raise CredentialsError("role_arn", f"must be an IAM role ARN such as arn:aws:iam::123456789012:role/name{where}")
+        _check_text("role_session_name", role_session_name, where)
         self.role_arn = role_arn
         self.role_session_name = role_session_name
         self.duration_seconds = _duration(duration_seconds, where)
@@ -204,11 +215,42 @@ class _StsProvider(RefreshableProvider):
         raise CredentialsError(self.action, f"{self.role_arn} via {self.endpoint_url}: {problem}")
 
 
+def is_arn(value: object) -> bool:
+    """Whether ``value`` has the shape of an ARN (``arn:partition:service:region:account:resource``,
+    printable ASCII without spaces): only such a value is quoted in messages in full."""
+    return (
+        isinstance(value, str)
+        and value.startswith("arn:")
+        and value.count(":") >= 5
+        and len(value) <= 2048
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value
+    )
+
+
+def _check_text(name: str, value: object, where: str) -> None:
+    """A parameter sent in the STS form: None, or printable text that encodes as UTF-8."""
+    if value is not None and (not isinstance(value, str) or not _encodes(value) or not value.isprintable()):
+        raise CredentialsError(name, f"must be printable text that encodes as UTF-8{where}")
+
+
+def _encodes(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def mfa_refused(profile: str | None, role_arn: str) -> CredentialsError:
     """The error for a role that needs an MFA code: there is nobody to type it."""
     return CredentialsError(
         "mfa_serial",
-        f"profile {profile!r} requires an MFA code to assume {role_arn}: interactive MFA is not supported; "
+        f"profile {profile!r} requires an MFA code to assume {role_arn if is_arn(role_arn) else excerpt(role_arn)}: "
+        "interactive MFA is not supported; "
         "get temporary credentials first (e.g. `aws sts get-session-token --serial-number ARN --token-code CODE`) "
         "and pass them in the environment or a profile of their own",
     )
@@ -217,10 +259,13 @@ def mfa_refused(profile: str | None, role_arn: str) -> CredentialsError:
 def _duration(value: int | str | None, where: str) -> int | None:
     if value is None or value == "":
         return None
+    seconds: int | None = None
     try:
-        seconds = int(value)
+        seconds = int(value) if isinstance(value, (int, str)) and len(str(value)) <= 12 else None
     except (TypeError, ValueError):
-        raise CredentialsError("duration_seconds", f"must be a whole number of seconds, got {value!r}{where}") from None
+        seconds = None
+    if seconds is None:
+        raise CredentialsError("duration_seconds", f"must be a whole number of seconds, got {excerpt(value)}{where}")
     if not 900 <= seconds <= 43200:
         raise CredentialsError("duration_seconds", f"must be between 900 and 43200, got {seconds}{where}")
     return seconds
@@ -244,6 +289,7 @@ class AssumeRoleProvider(_StsProvider):
         if mfa_serial:
             raise mfa_refused(kwargs.get("profile"), role_arn)
         super().__init__(role_arn, **kwargs)
+        _check_text("external_id", external_id, f" (profile {self.profile!r})" if self.profile else "")
         if not callable(getattr(source, "get_credentials", None)):
             raise CredentialsError("source", "must be Credentials or a provider with get_credentials()")
         self.source = source
@@ -283,11 +329,15 @@ class WebIdentityProvider(_StsProvider):
         self.token_file = token_file
 
     def _fetch(self) -> Credentials:
+        token = ""
+        problem = ""
         try:
             with open(self.token_file, encoding="utf-8") as f:
                 token = f.read().strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CredentialsError("web_identity_token_file", f"cannot read {self.token_file!r}: {type(exc).__name__}") from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problem = type(exc).__name__
+        if problem:
+            raise CredentialsError("web_identity_token_file", f"cannot read {self.token_file!r}: {problem}")
         if not token:
             raise CredentialsError("web_identity_token_file", f"{self.token_file!r} is empty")
         return self._post([*self._params(), ("WebIdentityToken", token)])

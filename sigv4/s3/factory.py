@@ -1,7 +1,8 @@
 """Builds the S3 client for :func:`sigv4.client` / :meth:`sigv4.Session.client`:
 resolves the S3 options (``config`` first, then the environment, then the
 profile's nested ``s3 =`` block and top-level keys), the endpoint and the
-addressing rules, once per client."""
+addressing rules, once per client.  The client signs with the session's
+clock (:attr:`sigv4.Session.clock`)."""
 
 from __future__ import annotations
 
@@ -96,4 +97,5 @@ def build_client(
         max_expires=MAX_EXPIRES if max_expires is None else max_expires,
         endpoint_url=public_endpoint_url or endpoint,
         config=resolved,
+        clock=session.clock,
     )

@@ -3,7 +3,8 @@
 
 Each is called as ``factory(session, region_name=..., credentials=...,
 endpoint_url=..., config=..., use_ssl=...)`` with the region and credentials
-already resolved the boto3 way (either may be ``None``).  The EKS one also
+already resolved the boto3 way (either may be ``None``); each client signs
+with the session's clock (:attr:`sigv4.Session.clock`).  The EKS one also
 reads, as botocore does for its STS client: ``use_fips_endpoint`` /
 ``use_dualstack_endpoint`` (``config``, ``AWS_USE_FIPS_ENDPOINT`` /
 ``AWS_USE_DUALSTACK_ENDPOINT``, the profile), ``sts_regional_endpoints``
@@ -49,7 +50,7 @@ def rds_client(
     token names the database host, not an RDS API endpoint."""
     from .rds import RDSClient
 
-    return RDSClient(credentials, _region(region_name))
+    return RDSClient(credentials, _region(region_name), clock=session.clock)
 
 
 def dsql_client(
@@ -64,7 +65,7 @@ def dsql_client(
     """``sigv4.client('dsql')``; ``endpoint_url`` is accepted and unused."""
     from .rds import DSQLClient
 
-    return DSQLClient(credentials, _region(region_name))
+    return DSQLClient(credentials, _region(region_name), clock=session.clock)
 
 
 def eks_client(
@@ -102,4 +103,5 @@ def eks_client(
         use_dualstack_endpoint=as_bool(dualstack),
         sts_regional_endpoints=regional,
         endpoint_url=endpoint,
+        clock=session.clock,
     )

@@ -222,7 +222,7 @@ def test_credentials_file_keys_beat_process_and_process_beats_config_keys(aws_en
         ('{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "s"}', 0, "", "only Version 1"),
         ("not json at all", 0, "", "not valid JSON"),
         ("[]", 0, "", "not an object"),
-        ("{}", 3, "token expired, run login", "exited with status 3: token expired, run login"),
+        ("{}", 3, "token expired, run login", r"exited with status 3: 'token expired, run login' \(24 bytes on stderr\)"),
         (
             '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "2020-01-01T00:00:00Z"}',
             0,

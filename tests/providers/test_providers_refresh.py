@@ -209,7 +209,11 @@ def test_signer_on_the_default_chain_pickles_and_signs_identically(aws_env, prot
     resolved = pickle.loads(pickle.dumps(signer, protocol))
     assert _signed(resolved) == _signed(signer)
     assert resolved.credentials() == Credentials(AK, SK)
-    assert resolved._provider.method == "explicit"  # type: ignore[union-attr]
+    chain = default_provider(access_key=AK, secret_key=SK)
+    chain.get_credentials()
+    copy = pickle.loads(pickle.dumps(chain, protocol))
+    assert copy.method is None  # resolves again where it is unpickled...
+    assert copy.get_credentials() == Credentials(AK, SK) and copy.method == "explicit"  # ...to the same source
 
 
 def test_refreshable_provider_round_trips_and_fetches_again(aws_env):
