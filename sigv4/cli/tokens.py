@@ -3,6 +3,8 @@ CLI or boto3 for, from the same credential chain."""
 
 from __future__ import annotations
 
+import os
+
 from .common import resolve_region, say
 
 TYPE_CHECKING = False
@@ -22,7 +24,7 @@ def run_eks(args: argparse.Namespace) -> int:
     # Through the session, so FIPS, dual-stack and STS endpoint settings apply as in the AWS CLI.
     session = Session(profile_name=getattr(args, "profile", None), clock=getattr(args, "clock", None))
     client = session.client("eks", region_name=region)
-    api_version, warning = exec_info_api_version()
+    api_version, warning = exec_info_api_version(os.environ)  # the edge reads the environment
     if warning:
         say(f"sigv4 eks-token: warning: {warning}")
     credential = client.get_exec_credential(args.cluster_name, api_version=api_version)

@@ -97,9 +97,15 @@ def test_module_level_clock_survives_pickling() -> None:
 
 
 def test_default_clock_is_not_pickled_as_a_value() -> None:
+    """An unpickled default signer reads the real clock of the process it lands in
+    (freezegun's frozen time here), not a time captured when it was pickled."""
+    from freezegun import freeze_time
+
     signer = sigv4.Signer(sigv4.Credentials(AK, SK), "us-east-1", "s3")
-    state = signer.__getstate__()
-    assert state["clock"] is None
+    data = pickle.dumps(signer)
+    with freeze_time("2031-02-03 04:05:06"):
+        copy = pickle.loads(data)
+        assert _query(copy.presign("GET", f"{BASE}/k", 3600).url)["X-Amz-Date"] == ["20310203T040506Z"]
 
 
 def test_pickle_does_not_carry_derived_keys() -> None:
