@@ -1,0 +1,45 @@
+"""What the one-call token recipes (MSK, ElastiCache, Vault, Neptune, IoT,
+Transcribe) share: credentials from the default chain when none are given,
+unpadded base64url, and a checked signer for one (region, service)."""
+
+from __future__ import annotations
+
+from ..credentials import Credentials
+from ..exceptions import ParamValidationError
+from ..signer import Signer
+from ._common import check_region
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..credentials import CredentialsProvider
+
+__all__ = ["b64", "b64url", "make_signer", "resolve_credentials"]
+
+
+def resolve_credentials(credentials: object) -> Credentials | CredentialsProvider:
+    """``credentials`` checked, or the boto3-compatible default chain when ``None``
+    (environment, profile files, container and instance roles: read on first use)."""
+    if credentials is None:
+        from ..providers.chain import default_provider
+
+        return default_provider()
+    if isinstance(credentials, Credentials) or callable(getattr(credentials, "get_credentials", None)):
+        return credentials  # type: ignore[return-value]
+    raise ParamValidationError("credentials", "must be a sigv4.Credentials, a provider with get_credentials(), or None")
+
+
+def make_signer(credentials: object, region: object, service: str, **settings: object) -> Signer:
+    """A :class:`~sigv4.Signer` for ``region`` (checked: ParamValidationError naming ``region``)."""
+    return Signer(resolve_credentials(credentials), check_region("region", region), service, **settings)  # type: ignore[arg-type]
+
+
+def b64(data: bytes) -> str:
+    """Standard padded base64 (RFC 4648 section 4), without importing base64."""
+    from binascii import b2a_base64
+
+    return b2a_base64(data, newline=False).decode("ascii")
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url (RFC 4648 section 5)."""
+    return b64(data).rstrip("=").replace("+", "-").replace("/", "_")
