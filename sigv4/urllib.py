@@ -14,7 +14,8 @@
 method, the URL (re-encoded to the form that is signed when it differs), the
 headers urllib itself adds (``Host``, ``Content-Type``, ``Content-Length``)
 and the caller's, and the body (bytes, or a seekable binary file hashed in
-constant memory and rewound).  Which headers are signed is the
+constant memory and rewound, and sent with its ``Content-Length`` rather
+than chunked, which S3 refuses).  Which headers are signed is the
 :class:`~sigv4.Signer`'s one rule: all it is handed but
 ``settings.unsigned_headers`` (``User-Agent``, hop-by-hop headers, trace
 context), so ``host``, ``x-amz-*``, ``content-type`` and ``content-md5`` are
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import datetime
     from http.client import HTTPResponse
+    from typing import Any
 
     from .credentials import Credentials, CredentialsProvider
     from .signer import SignedRequest
@@ -139,6 +141,7 @@ class SigV4Handler(urllib.request.BaseHandler):
             req.unredirected_hdrs.pop(name, None)
         if req.unverifiable and not _may_sign_redirect(req):
             return req  # a redirect to another host: sent without our signature
+        _length_of_file(req)
         headers = {**req.headers, **req.unredirected_hdrs}
         signed = _sign(self.signer, req.get_method(), req.full_url, headers.items(), req.data)
         if signed.url != req.full_url.partition("#")[0]:
@@ -150,6 +153,21 @@ class SigV4Handler(urllib.request.BaseHandler):
         return req
 
     https_request = http_request
+
+
+def _length_of_file(req: urllib.request.Request) -> None:
+    """urllib sends a file body chunked, which S3 refuses (411): a seekable file
+    gets the ``Content-Length`` of what is left of it instead."""
+    if req.unredirected_hdrs.get("Transfer-encoding") != "chunked" or "Transfer-encoding" in req.headers:
+        return
+    body: Any = req.data
+    if body is None or isinstance(body, (bytes, bytearray, memoryview)) or not is_hashable_body(body):
+        return
+    start = body.tell()
+    end = body.seek(0, 2)
+    body.seek(start)
+    del req.unredirected_hdrs["Transfer-encoding"]
+    req.add_unredirected_header("Content-length", str(end - start))
 
 
 def _may_sign_redirect(req: urllib.request.Request) -> bool:

@@ -91,12 +91,15 @@ def test_file_body_is_hashed_and_sent(stub: StubServer, tmp_path: Any) -> None:
         status, _ = send(
             opener(CREDS, "us-east-1", "execute-api"), urllib.request.Request(f"{stub.url}/up", data=f, method="PUT")
         )
-    with_bytesio = urllib.request.Request(f"{stub.url}/up2", data=io.BytesIO(b"x" * 5000), method="PUT")  # sent chunked
+    with_bytesio = urllib.request.Request(f"{stub.url}/up2", data=io.BytesIO(b"x" * 5000), method="PUT")
     status2, _ = send(opener(CREDS, "us-east-1", "execute-api"), with_bytesio)
     first, second = stub.requests
     assert status == status2 == 200
     assert verify(first) is None and first.body == path.read_bytes()
     assert verify(second) is None and second.body == b"x" * 5000
+    # Sent with a length, not chunked (S3 answers 411 to a chunked upload).
+    assert first.header("content-length") == str(256000) and first.header("transfer-encoding") is None
+    assert second.header("content-length") == "5000"
 
 
 def test_session_token_is_signed(stub: StubServer) -> None:
