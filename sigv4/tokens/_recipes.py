@@ -20,6 +20,10 @@ def resolve_credentials(credentials: object) -> Credentials | CredentialsProvide
     """``credentials`` checked, or the boto3-compatible default chain when ``None``
     (environment, profile files, container and instance roles: read on first use)."""
     if credentials is None:
+        from ..providers.env import EnvProvider, env_has_credentials
+
+        if env_has_credentials():  # the chain's first choice without a profile argument, without loading the chain
+            return EnvProvider()
         from ..providers.chain import default_provider
 
         return default_provider()
