@@ -18,6 +18,11 @@ plus 900 s, times 1000.  Kafka clients::
     provider = MSKTokenProvider("eu-west-1")
     # confluent-kafka: {"sasl.mechanism": "OAUTHBEARER", "oauth_cb": provider}
     # kafka-python:    KafkaProducer(sasl_mechanism="OAUTHBEARER", sasl_oauth_token_provider=provider)
+
+Moving from the official library, this module has its entry points::
+
+    from sigv4.tokens import msk as MSKAuthTokenProvider
+    token, expiry_ms = MSKAuthTokenProvider.generate_auth_token("eu-west-1")
 """
 
 from __future__ import annotations
@@ -33,7 +38,15 @@ if TYPE_CHECKING:
     from ..credentials import Credentials, CredentialsProvider
     from ..signer import Signer
 
-__all__ = ["MSK_TOKEN_EXPIRES", "MSKTokenProvider", "msk_auth_token", "msk_user_agent"]
+__all__ = [
+    "MSK_TOKEN_EXPIRES",
+    "MSKTokenProvider",
+    "generate_auth_token",
+    "generate_auth_token_from_credentials_provider",
+    "generate_auth_token_from_profile",
+    "msk_auth_token",
+    "msk_user_agent",
+]
 
 #: MSK tokens live 15 minutes (the official signers fix it too).
 MSK_TOKEN_EXPIRES = 900
@@ -70,6 +83,25 @@ def msk_auth_token(
     clock.  Raises ParamValidationError for a malformed region,
     :class:`sigv4.CredentialsError` when no credentials are found."""
     return _token(make_signer(credentials, region, _SERVICE), now)
+
+
+def generate_auth_token(region: str, aws_debug_creds: bool = False) -> tuple[str, int]:
+    """The official library's ``generate_auth_token``: credentials from the default
+    chain (``aws_debug_creds`` is accepted and ignored: it logs a GetCallerIdentity call there)."""
+    return msk_auth_token(region)
+
+
+def generate_auth_token_from_profile(region: str, aws_profile: str) -> tuple[str, int]:
+    """The official library's ``generate_auth_token_from_profile``: credentials of the named profile."""
+    from ..providers.chain import default_provider
+
+    return msk_auth_token(region, credentials=default_provider(profile=aws_profile, region=region))
+
+
+def generate_auth_token_from_credentials_provider(region: str, aws_credentials_provider: CredentialsProvider) -> tuple[str, int]:
+    """The official library's ``generate_auth_token_from_credentials_provider``, for a sigv4
+    provider (anything with ``get_credentials()``) or :class:`sigv4.Credentials`."""
+    return msk_auth_token(region, credentials=aws_credentials_provider)
 
 
 class MSKTokenProvider:

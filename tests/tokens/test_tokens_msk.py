@@ -90,3 +90,25 @@ def test_bad_region(region: object) -> None:
 def test_bad_credentials(creds: object) -> None:
     with pytest.raises(SigningError):
         msk_auth_token("us-east-1", credentials=creds)  # type: ignore[arg-type]
+
+
+def test_the_official_entry_points(tmp_path: Path) -> None:
+    from aws_msk_iam_sasl_signer import MSKAuthTokenProvider as Official
+
+    from sigv4.tokens import msk as Ours
+
+    (tmp_path / "credentials").write_text("[app]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile/secret\n")
+    with aws_env("AKIDEXAMPLE", "secret", None, str(tmp_path)), freeze_time(FIXED):
+        pairs = [
+            (Ours.generate_auth_token("us-west-2"), Official.generate_auth_token("us-west-2")),
+            (
+                Ours.generate_auth_token_from_profile("us-west-2", "app"),
+                Official.generate_auth_token_from_profile("us-west-2", "app"),
+            ),
+        ]
+        provided = Ours.generate_auth_token_from_credentials_provider("us-west-2", Credentials("AKIDEXAMPLE", "secret"))
+    assert provided == pairs[0][0]
+    for (ours, our_expiry), (theirs, their_expiry) in pairs:
+        assert without_user_agent(unb64url(ours)) == without_user_agent(unb64url(theirs))
+        assert our_expiry == their_expiry
+    assert "AKIDPROFILE" in unb64url(pairs[1][0][0])
