@@ -1,6 +1,6 @@
 """What the one-call token recipes (MSK, ElastiCache, Vault, Neptune, IoT,
 Transcribe) share: credentials from the default chain when none are given,
-unpadded base64url, and a checked signer for one (region, service)."""
+base64, and a checked signer for one (region, service)."""
 
 from __future__ import annotations
 
@@ -37,13 +37,33 @@ def make_signer(credentials: object, region: object, service: str, **settings: o
     return Signer(resolve_credentials(credentials), check_region("region", region), service, **settings)  # type: ignore[arg-type]
 
 
-def b64(data: bytes) -> str:
-    """Standard padded base64 (RFC 4648 section 4), without importing base64."""
-    from binascii import b2a_base64
+_STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_URLSAFE = _STD[:62] + "-_"
 
-    return b2a_base64(data, newline=False).decode("ascii")
+
+def _base64(data: bytes, table: str, pad: bool) -> str:
+    """RFC 4648 base64 with ``table``, in Python: for the few hundred bytes of a
+    token this is quicker than loading the ``binascii`` extension on a cold start."""
+    out = []
+    n = len(data)
+    full = n - n % 3
+    for i in range(0, full, 3):
+        v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2]
+        out.append(table[v >> 18] + table[(v >> 12) & 63] + table[(v >> 6) & 63] + table[v & 63])
+    if n - full == 1:
+        v = data[full] << 16
+        out.append(table[v >> 18] + table[(v >> 12) & 63] + ("==" if pad else ""))
+    elif n - full == 2:
+        v = (data[full] << 16) | (data[full + 1] << 8)
+        out.append(table[v >> 18] + table[(v >> 12) & 63] + table[(v >> 6) & 63] + ("=" if pad else ""))
+    return "".join(out)
+
+
+def b64(data: bytes) -> str:
+    """Standard padded base64 (RFC 4648 section 4)."""
+    return _base64(data, _STD, True)
 
 
 def b64url(data: bytes) -> str:
     """Unpadded base64url (RFC 4648 section 5)."""
-    return b64(data).rstrip("=").replace("+", "-").replace("/", "_")
+    return _base64(data, _URLSAFE, False)

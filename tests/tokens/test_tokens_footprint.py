@@ -3,12 +3,17 @@ library, in a fresh interpreter (what a Lambda cold start pays for)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sigv4.tokens._recipes import b64, b64url
 
 PROGRAM = """
 import json, os, sys
@@ -46,3 +51,10 @@ def test_only_sigv4_and_the_standard_library_are_loaded() -> None:
     foreign = [m for m in loaded if m.split(".")[0] not in sys.stdlib_module_names and m.split(".")[0] != "sigv4"]
     assert foreign == []
     assert "boto3" not in loaded and "botocore" not in loaded and "urllib.request" not in loaded
+    assert "binascii" not in loaded and "hashlib" not in loaded  # no extension loaded for one token
+
+
+@given(st.binary(max_size=600))
+def test_base64_matches_the_standard_library(data: bytes) -> None:
+    assert b64(data) == base64.b64encode(data).decode()
+    assert b64url(data) == base64.urlsafe_b64encode(data).decode().rstrip("=")
