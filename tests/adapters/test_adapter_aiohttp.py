@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Optional
 
+import aiohttp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +19,6 @@ from sigv4 import Credentials, PayloadError, Signer, SigningError
 from sigv4.aiohttp import SigV4Middleware, signed_headers
 from tests.strategies import encoded_paths, encoded_queries
 from tests.stubserver import ACCESS_KEY, SECRET_KEY, StubServer, verify
-
-aiohttp = pytest.importorskip("aiohttp")  # in requirements-test.txt: a missing one fails CI's install, not this skip
 
 CREDS = Credentials(ACCESS_KEY, SECRET_KEY)
 AIOHTTP_EXAMPLES = 200
