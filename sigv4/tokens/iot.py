@@ -46,6 +46,8 @@ def iot_websocket_url(
     checked only when the connection opens: ``expires_in`` (1..604800, default
     300) need only cover that."""
     host = check_host("endpoint", endpoint, allow_port=True)
+    if host.endswith(":443"):  # WebSocket clients send the default port's Host without it
+        host = host[:-4]
     region = check_region("region", region)
     seconds = check_expires("expires_in", expires_in, MAX_EXPIRES)
     if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:

@@ -129,6 +129,10 @@ def test_iot_fixed_example() -> None:
     assert "X-Amz-SignedHeaders=host&X-Amz-Signature=" in url
     assert url.endswith("&X-Amz-Security-Token=T%2F%2B%3D")
     assert url.count("X-Amz-Security-Token") == 1
+    with_port = iot_websocket_url(
+        "abc-ats.iot.us-east-1.amazonaws.com:443", "us-east-1", credentials=Credentials("AKID", "SK", "T/+="), now=FIXED
+    )
+    assert with_port == url  # the Host a WebSocket client sends for port 443 has no port
 
 
 # -- Transcribe ---------------------------------------------------------------------------------
