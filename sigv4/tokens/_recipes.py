@@ -13,7 +13,20 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..credentials import CredentialsProvider
 
-__all__ = ["b64", "b64url", "make_signer", "resolve_credentials"]
+__all__ = ["b64", "b64url", "check_utf8", "make_signer", "resolve_credentials"]
+
+
+def check_utf8(field: str, value: object) -> str:
+    """A ``str`` (possibly empty) that UTF-8 can encode: no lone surrogates."""
+    if not isinstance(value, str):
+        raise ParamValidationError(field, f"must be a str, not {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # raised below, outside the except block
+    else:
+        return value
+    raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)")
 
 
 def resolve_credentials(credentials: object) -> Credentials | CredentialsProvider:

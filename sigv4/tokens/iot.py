@@ -18,7 +18,7 @@ from ..credentials import Credentials
 from ..settings import MAX_EXPIRES
 from ..signer import Signer
 from ..urls import quote
-from ._common import check_expires, check_host, check_region
+from ._common import check_expires, check_host, check_region, check_text
 from ._recipes import resolve_credentials
 
 TYPE_CHECKING = False
@@ -50,7 +50,7 @@ def iot_websocket_url(
         host = host[:-4]
     region = check_region("region", region)
     seconds = check_expires("expires_in", expires_in, MAX_EXPIRES)
-    if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
+    if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path or not check_text("path", path):
         from ..exceptions import ParamValidationError
 
         raise ParamValidationError("path", "must start with '/' and carry no query or fragment")

@@ -41,9 +41,9 @@ _HTTP_SCHEMES = {"wss": "https", "ws": "http", "https": "https", "http": "http"}
 def http_url(field: str, url: object) -> tuple[str, str]:
     """(URL to sign, the caller's scheme): ``wss``/``ws`` become ``https``/``http``."""
     from ..exceptions import ParamValidationError
+    from ._common import check_text
 
-    if not isinstance(url, str):
-        raise ParamValidationError(field, f"must be a str, not {type(url).__name__}")
+    url = check_text(field, url)  # a str that UTF-8 can encode
     scheme, sep, rest = url.partition("://")
     http = _HTTP_SCHEMES.get(scheme.lower()) if sep else None
     if http is None:
@@ -69,7 +69,11 @@ def neptune_headers(
     from ..urls import host_header, split_url
 
     scheme, netloc, _, _ = split_url(target)
-    given = dict(headers or {})
+    from ._recipes import check_utf8
+
+    given = {check_utf8("headers", k): check_utf8(f"headers[{k!r}]", v) for k, v in (headers or {}).items()}
+    if isinstance(body, str):
+        check_utf8("body", body)
     if not any(k.lower() == "host" for k in given):
         given = {"Host": host_header(scheme, netloc), **given}
     return signer.sign(method, target, given, body=body, now=now).headers

@@ -20,7 +20,7 @@ tests against AWS's published event-stream vectors.
 
 from __future__ import annotations
 
-from ._recipes import make_signer
+from ._recipes import check_utf8, make_signer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def transcribe_websocket_url(
     for name, value in (params or {}).items():
         if not isinstance(name, str) or not name or name.lower().startswith("x-amz-"):
             raise ParamValidationError("params", f"{name!r} is not a Transcribe query parameter")
+        check_utf8("params", name)
         pairs[name] = _value(name, value)
     if "language-code" not in pairs and not {"identify-language", "identify-multiple-languages"} & set(pairs):
         raise ParamValidationError("language_code", "is required unless params asks for identify-language")
