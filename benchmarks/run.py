@@ -222,6 +222,9 @@ def _run_fresh(python: str, quick: bool, scratch: Path) -> dict[str, object]:
                 "maxrss_mib": statistics.median(s["maxrss_kib"] for s in samples) / 1024,
             }
     out["cold"] = cold
+    from coldstart_tokens import run_tokens
+
+    out["tokens"] = run_tokens(fresh, path, runs)  # import + first MSK / ElastiCache token (issue 16)
     size = (32 if quick else 256) * MiB
     file = str(scratch / f"sigv4-bench-{size >> 20}MiB.bin")
     hash_file(file, size)
@@ -271,6 +274,11 @@ def main() -> None:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2))
     print(render(results))
+    fresh_results = results.get("fresh")
+    if isinstance(fresh_results, dict) and fresh_results.get("tokens"):
+        from coldstart_tokens import render_tokens
+
+        print("\n" + render_tokens(fresh_results["tokens"]))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ CLIENT_FACTORIES: dict[str, str] = {
     "rds": "sigv4.tokens.factory:rds_client",
     "dsql": "sigv4.tokens.factory:dsql_client",
     "eks": "sigv4.tokens.factory:eks_client",
+    "sts": "sigv4.tokens.factory:sts_client",
 }
 
 # botocore Config options that only shape network behaviour: accepted, ignored.

@@ -11,7 +11,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["SigningSettings", "settings_for", "DEFAULT_UNSIGNED_HEADERS", "S3_SERVICES", "MAX_EXPIRES"]
+__all__ = ["SigningSettings", "settings_for", "DEFAULT_UNSIGNED_HEADERS", "S3_SERVICES", "SERVICE_PRESETS", "MAX_EXPIRES"]
 
 #: Headers never signed: proxies, HTTP stacks and tracing add, drop or rewrite
 #: them (hop-by-hop headers, user agents, trace context).  The same list as
@@ -168,9 +168,20 @@ S3 = SigningSettings(
 )
 
 
+#: Services whose rules differ from the generic ones in one setting.  The
+#: others with a README row (``es``, ``lambda``, ``execute-api``, ``bedrock``)
+#: take the generic rules, which already hash the real body (Lambda function
+#: URLs require it) and double-encode the path.
+#: * ``aoss`` (OpenSearch Serverless) requires ``x-amz-content-sha256``, and
+#:   signed: newer endpoints refuse it unsigned (opensearch-js #1098).
+SERVICE_PRESETS: dict[str, SigningSettings] = {
+    "aoss": SigningSettings(content_sha256_header=True),
+}
+
+
 def settings_for(service: str, **overrides: object) -> SigningSettings:
-    """The preset for ``service`` (S3's rules for S3, the generic ones otherwise),
-    with any non-``None`` override applied."""
-    base = S3 if service in S3_SERVICES else GENERIC
+    """The preset for ``service`` (S3's rules for S3, :data:`SERVICE_PRESETS`,
+    the generic ones otherwise), with any non-``None`` override applied."""
+    base = S3 if service in S3_SERVICES else SERVICE_PRESETS.get(service, GENERIC)
     changes = {k: v for k, v in overrides.items() if v is not None}
     return base.replace(**changes) if changes else base

@@ -28,6 +28,7 @@ _COMMANDS = {
     "demo": ("demo", "run"),
     "eks-token": ("tokens", "run_eks"),
     "rds-token": ("tokens", "run_rds"),
+    "token": ("token", "run"),
 }
 
 _EPILOG = """\
@@ -157,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", required=True, type=_port, metavar="P", help="its port")
     p.add_argument("--username", required=True, metavar="U", help="the database user")
     _auth_options(p)
+
+    from .token import add_parser as add_token_parser
+
+    add_token_parser(sub, _auth_options)
     return parser
 
 

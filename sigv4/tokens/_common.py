@@ -67,8 +67,10 @@ def check_text(field: str, value: object) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)") from None
-    return value
+        pass  # raised below, outside the except block (no __context__)
+    else:
+        return value
+    raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)")
 
 
 def check_host(field: str, value: object, *, allow_port: bool) -> str:

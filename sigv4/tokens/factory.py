@@ -1,11 +1,11 @@
 """Factories for :data:`sigv4.session.CLIENT_FACTORIES`: ``sigv4.client('rds' |
-'dsql' | 'eks', ...)``.
+'dsql' | 'eks' | 'sts', ...)``.
 
 Each is called as ``factory(session, region_name=..., credentials=...,
 endpoint_url=..., config=..., use_ssl=...)`` with the region and credentials
 already resolved the boto3 way (either may be ``None``); each client signs
-with the session's clock (:attr:`sigv4.Session.clock`).  The EKS one also
-reads, as botocore does for its STS client: ``use_fips_endpoint`` /
+with the session's clock (:attr:`sigv4.Session.clock`).  The EKS one and the
+STS one also read, as botocore does for its STS client: ``use_fips_endpoint`` /
 ``use_dualstack_endpoint`` (``config``, ``AWS_USE_FIPS_ENDPOINT`` /
 ``AWS_USE_DUALSTACK_ENDPOINT``, the profile), ``sts_regional_endpoints``
 (``AWS_STS_REGIONAL_ENDPOINTS``, the profile) and the STS endpoint URL
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from ..session import Session
     from .eks import EKSClient
     from .rds import DSQLClient, RDSClient
+    from .sts import STSClient
 
-__all__ = ["dsql_client", "eks_client", "rds_client"]
+__all__ = ["dsql_client", "eks_client", "rds_client", "sts_client"]
 
 
 def _region(region_name: object) -> str | None:
@@ -79,9 +80,31 @@ def eks_client(
 ) -> EKSClient:
     """``sigv4.client('eks')``: tokens signed for STS with the settings
     ``aws eks get-token`` would use (NoRegionError without a region)."""
+    from .eks import EKSClient
+
+    return EKSClient(credentials, _region(region_name), **_sts_options(session, endpoint_url, config, use_ssl))
+
+
+def sts_client(
+    session: Session,
+    *,
+    region_name: str | None,
+    credentials: Credentials | CredentialsProvider | None,
+    endpoint_url: str | None = None,
+    config: dict[str, Any] | None = None,
+    use_ssl: bool = True,
+) -> STSClient:
+    """``sigv4.client('sts')``: ``generate_presigned_url('get_caller_identity')``
+    (no region: the global endpoint, as boto3)."""
+    from .sts import STSClient
+
+    return STSClient(credentials, _region(region_name), **_sts_options(session, endpoint_url, config, use_ssl))
+
+
+def _sts_options(session: Session, endpoint_url: str | None, config: dict[str, Any] | None, use_ssl: bool) -> dict[str, Any]:
+    """The STS endpoint settings of the session, as botocore reads them."""
     from ..exceptions import InvalidConfigError
     from ..providers.awsconfig import as_bool
-    from .eks import EKSClient
 
     cfg = config or {}
     fips = cfg.get("use_fips_endpoint")
@@ -96,12 +119,10 @@ def eks_client(
     endpoint = session.configured_endpoint_url(endpoint_url, "STS")
     if endpoint and "://" not in endpoint:
         endpoint = ("https://" if use_ssl else "http://") + endpoint
-    return EKSClient(
-        credentials,
-        _region(region_name),
-        use_fips_endpoint=as_bool(fips),
-        use_dualstack_endpoint=as_bool(dualstack),
-        sts_regional_endpoints=regional,
-        endpoint_url=endpoint,
-        clock=session.clock,
-    )
+    return {
+        "use_fips_endpoint": as_bool(fips),
+        "use_dualstack_endpoint": as_bool(dualstack),
+        "sts_regional_endpoints": regional,
+        "endpoint_url": endpoint,
+        "clock": session.clock,
+    }

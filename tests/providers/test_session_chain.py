@@ -67,4 +67,4 @@ def test_token_clients_come_from_the_factory(isolated: Path, monkeypatch: pytest
     assert token.startswith("db.example.com:5432/?Action=connect&DBUser=app&")
     assert sigv4.client("eks", region_name="eu-west-1").get_token("cluster").startswith("k8s-aws-v1.")
     assert "dsql" in sigv4.Session().get_available_services()
-    assert json.dumps(sorted(sigv4.Session().get_available_services())) == '["dsql", "eks", "rds", "s3"]'
+    assert json.dumps(sorted(sigv4.Session().get_available_services())) == '["dsql", "eks", "rds", "s3", "sts"]'
