@@ -67,6 +67,12 @@ def _run(args: argparse.Namespace) -> int:
     from ..tokens import elasticache_auth_token, memorydb_auth_token, msk_auth_token, neptune_headers, vault_login_payload
 
     kind = args.kind
+    clock = getattr(args, "clock", None)  # SIGV4_FIXED_TIME, handed in by main()
+    now = None
+    if clock is not None:
+        from datetime import datetime, timezone
+
+        now = datetime.fromtimestamp(clock(), timezone.utc)
     if kind == "vault":
         region = getattr(args, "region", None) or "us-east-1"  # Vault's default STS region
         payload = vault_login_payload(
@@ -75,6 +81,7 @@ def _run(args: argparse.Namespace) -> int:
             server_id=args.server_id,
             region=region,
             sts_endpoint=args.sts_endpoint,
+            now=now,
         )
         print(json.dumps(payload, indent=2))
         return 0
@@ -83,21 +90,29 @@ def _run(args: argparse.Namespace) -> int:
 
         region = resolve_region(args, url_host=urlsplit(args.url).hostname or "")
         headers = neptune_headers(
-            args.url, region or "", method=args.method, body=args.data, credentials=credentials_provider(args, region)
+            args.url, region or "", method=args.method, body=args.data, credentials=credentials_provider(args, region), now=now
         )
         print(json.dumps(headers, indent=2))
         return 0
     region = resolve_region(args) or ""
     creds = credentials_provider(args, region)
     if kind == "msk":
-        token, expiry_ms = msk_auth_token(region, credentials=creds)
+        token, expiry_ms = msk_auth_token(region, credentials=creds, now=now)
         print(json.dumps({"token": token, "expiry_ms": expiry_ms}) if args.json else token)
     elif kind == "elasticache":
         print(
             elasticache_auth_token(
-                args.cache_name, args.user_id, region, serverless=args.serverless, credentials=creds, expires_in=args.expires_in
+                args.cache_name,
+                args.user_id,
+                region,
+                serverless=args.serverless,
+                credentials=creds,
+                expires_in=args.expires_in,
+                now=now,
             )
         )
     else:
-        print(memorydb_auth_token(args.cluster_name, args.user_id, region, credentials=creds, expires_in=args.expires_in))
+        print(
+            memorydb_auth_token(args.cluster_name, args.user_id, region, credentials=creds, expires_in=args.expires_in, now=now)
+        )
     return 0
