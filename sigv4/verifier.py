@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hmac
 import time as _time
+from hashlib import sha256 as _sha256
 
 from .canonical import (
     ALGORITHM,
@@ -50,11 +51,10 @@ from .canonical import (
     canonical_uri,
     collect_headers,
     credential_scope,
-    string_to_sign,
 )
 from .credentials import Credentials
 from .errors import CredentialsError, PayloadError, SigningError, VerificationError
-from .keys import signature, signing_key
+from .keys import HmacSha256, signing_key
 from .settings import MAX_EXPIRES, S3_SERVICES, settings_for
 from .urls import host_header, query_pairs, split_url, unquote_to_bytes
 
@@ -83,6 +83,47 @@ _MISMATCH = "The request signature we calculated does not match the signature yo
 _MONTHS = {m: i + 1 for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))}
 
 
+# Small bounded caches of what repeats from request to request (cleared when full).
+_CACHE_SIZE = 256
+_DATES: dict[str, int | None] = {}
+_AUTH_HEADS: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {}
+_SIGNED_HEADERS: dict[str, tuple[str, ...]] = {}
+_KEYS: dict[tuple[str, str, str, str], tuple[bytes, HmacSha256]] = {}
+_RULES: dict[str, tuple[bool, bool]] = {}
+
+
+def _remember(cache: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+def _keyed(secret: str, date: str, region: str, service: str) -> tuple[bytes, HmacSha256]:
+    """The signing key and its keyed HMAC (OpenSSL's SHA-256: a verifier is a busy server)."""
+    cache_key = (secret, date, region, service)
+    found = _KEYS.get(cache_key)
+    if found is None:
+        key = signing_key(secret, date, region, service)
+        found = (key, HmacSha256(key, _sha256))
+        _remember(_KEYS, cache_key, found)
+    return found
+
+
+def _rules(service: str) -> tuple[bool, bool]:
+    """(double_encode_path, normalize_path) of the service's preset."""
+    found = _RULES.get(service)
+    if found is None:
+        settings = settings_for(service)
+        found = (settings.double_encode_path, settings.normalize_path)
+        _remember(_RULES, service, found)
+    return found
+
+
+def _string_to_sign(amz_date: str, scope: str, creq: str) -> str:
+    """:func:`sigv4.canonical.string_to_sign`, hashing with OpenSSL's SHA-256."""
+    return f"{ALGORITHM}\n{amz_date}\n{scope}\n{_sha256(creq.encode('utf-8')).hexdigest()}"
+
+
 def _default_clock() -> float:
     return _time.time()
 
@@ -105,6 +146,14 @@ def _epoch(year: int, month: int, day: int, hour: int, minute: int, second: int)
 
 def parse_amz_date(text: str) -> int | None:
     """Epoch seconds of a ``YYYYMMDDTHHMMSSZ`` timestamp, or None if it is not one."""
+    if text in _DATES:
+        return _DATES[text]
+    value = _parse_amz_date(text)
+    _remember(_DATES, text, value)
+    return value
+
+
+def _parse_amz_date(text: str) -> int | None:
     if len(text) != 16 or text[8] != "T" or text[15] != "Z" or not (text[:8] + text[9:15]).isdigit() or not text.isascii():
         return None
     return _epoch(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]), int(text[11:13]), int(text[13:15]))
@@ -129,15 +178,13 @@ def _is_sha256_hex(value: str) -> bool:
 def hash_body(body: object) -> str:
     """Hex SHA-256 of a body given as bytes, a binary file or an iterable of bytes,
     read in 1 MiB blocks (constant memory)."""
-    from hashlib import sha256
-
-    if body is None:
+    if body is None or body == b"":
         return EMPTY_SHA256
     if isinstance(body, str):
         body = body.encode("utf-8")
     if isinstance(body, (bytes, bytearray, memoryview)):
-        return sha256(body).hexdigest()
-    h = sha256()
+        return _sha256(body).hexdigest()
+    h = _sha256()
     read = getattr(body, "read", None)
     if read is not None:
         while True:
@@ -243,7 +290,7 @@ class _Auth:
         self.presigned = presigned
         self.malformed = "AuthorizationQueryParametersError" if presigned else "AuthorizationHeaderMalformed"
         self.access_key = self.date = self.region = self.service = self.amz_date = self.signature = ""
-        self.signed_headers: list[str] = []
+        self.signed_headers: tuple[str, ...] = ()
         self.expires: int | None = None
         self.token: str | None = None
 
@@ -396,10 +443,9 @@ class Verifier:
         self._check_time(auth)
         self.check_token(creds, auth.token)
         s3 = auth.service in S3_SERVICES
+        names = auth.signed_headers
         if s3:
-            unsigned = [
-                n for n in canon if n.startswith("x-amz-") and n not in auth.signed_headers and n != "x-amz-security-token"
-            ]
+            unsigned = [n for n in canon if n[:6] == "x-amz-" and n not in names and n != "x-amz-security-token"]
             if unsigned:
                 raise VerificationError(
                     "AccessDenied",
@@ -416,13 +462,12 @@ class Verifier:
                 raise VerificationError("InvalidRequest", "not an aws-chunked upload: x-amz-content-sha256 is not STREAMING-*")
             raise VerificationError("InvalidRequest", f"{declared} is an aws-chunked upload: use Verifier.verify_chunked")
         payload = declared if declared is not None else hash_body(body)
-        settings = settings_for(auth.service)
-        curi = canonical_uri(path, double_encode=settings.double_encode_path, normalize=settings.normalize_path)
-        names = auth.signed_headers
+        double_encode, normalize = _rules(auth.service)
+        curi = canonical_uri(path, double_encode=double_encode, normalize=normalize)
         header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
         signed = ";".join(names)
         scope = credential_scope(auth.date, auth.region, auth.service)
-        key = signing_key(creds.secret_key, auth.date, auth.region, auth.service)
+        key, keyed = _keyed(creds.secret_key, auth.date, auth.region, auth.service)
         if auth.presigned:
             candidates = [p for p in pairs if p[0] != "X-Amz-Signature"]
             queries = [canonical_query_string(candidates)]
@@ -433,8 +478,8 @@ class Verifier:
         given = auth.signature.encode("ascii", "replace")
         for cquery in queries:
             creq = canonical_request(method, curi, cquery, header_block, signed, payload)
-            sts = string_to_sign(auth.amz_date, scope, creq)
-            if hmac.compare_digest(signature(key, sts).encode("ascii"), given):
+            sts = _string_to_sign(auth.amz_date, scope, creq)
+            if hmac.compare_digest(keyed.hexdigest(sts.encode("utf-8")).encode("ascii"), given):
                 break
         else:
             creq = canonical_request(method, curi, queries[0], header_block, signed, payload)
@@ -442,7 +487,7 @@ class Verifier:
                 "SignatureDoesNotMatch",
                 _MISMATCH,
                 canonical_request=creq,
-                string_to_sign=string_to_sign(auth.amz_date, scope, creq),
+                string_to_sign=_string_to_sign(auth.amz_date, scope, creq),
             )
         if declared is not None and declared != UNSIGNED_PAYLOAD and not chunked:
             if not _is_sha256_hex(declared.lower()):
@@ -459,7 +504,7 @@ class Verifier:
             auth.service,
             auth.amz_date,
             auth.signature,
-            signed_headers=tuple(names),
+            signed_headers=names,
             payload_hash=payload,
             expires=auth.expires,
             presigned=auth.presigned,
@@ -535,13 +580,16 @@ def _parse_credential(auth: _Auth, value: str) -> None:
 
 
 def _parse_signed_headers(auth: _Auth, value: str) -> None:
-    names = value.split(";")
-    if not all(names):
-        raise VerificationError(auth.malformed, f"SignedHeaders {value!r} has an empty name")
-    unique = sorted({n.lower() for n in names})
-    if "host" not in unique:
-        raise VerificationError(auth.malformed, "SignedHeaders must include host")
-    auth.signed_headers = unique
+    found = _SIGNED_HEADERS.get(value)
+    if found is None:
+        names = value.split(";")
+        if not all(names):
+            raise VerificationError(auth.malformed, f"SignedHeaders {value!r} has an empty name")
+        found = tuple(sorted({n.lower() for n in names}))
+        if "host" not in found:
+            raise VerificationError(auth.malformed, "SignedHeaders must include host")
+        _remember(_SIGNED_HEADERS, value, found)
+    auth.signed_headers = found
 
 
 def _check_date(auth: _Auth, amz_date: str | None, what: str) -> None:
@@ -557,6 +605,29 @@ def _check_date(auth: _Auth, amz_date: str | None, what: str) -> None:
 
 def _parse_header_auth(value: str, canon: dict[str, str]) -> _Auth:
     auth = _Auth(presigned=False)
+    # Everything but the signature repeats from request to request: parsed once.
+    head, sep, sig = value.rpartition("Signature=")
+    cached = _AUTH_HEADS.get(head) if sep and "," not in sig else None
+    if cached is not None:
+        auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers = cached
+        auth.signature = sig.strip()
+        if not auth.signature:
+            raise VerificationError(auth.malformed, "the authorization header has no Signature=")
+    else:
+        _parse_header_fields(auth, value)
+        if sep and "," not in sig:
+            _remember(_AUTH_HEADS, head, (auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers))
+    amz_date = canon.get("x-amz-date")
+    if amz_date is None and "date" in canon:
+        amz_date = _parse_http_date(canon["date"])
+        if amz_date is None:
+            raise VerificationError("AccessDenied", f"the Date header {canon['date']!r} is not an HTTP date")
+    _check_date(auth, amz_date, "X-Amz-Date")
+    auth.token = canon.get("x-amz-security-token")
+    return auth
+
+
+def _parse_header_fields(auth: _Auth, value: str) -> None:
     algorithm, _, rest = value.strip().partition(" ")
     if algorithm != ALGORITHM:
         raise VerificationError(auth.malformed, f"the authorization mechanism {algorithm!r} is not supported; use {ALGORITHM}")
@@ -575,14 +646,6 @@ def _parse_header_auth(value: str, canon: dict[str, str]) -> _Auth:
     _parse_credential(auth, fields["Credential"])
     _parse_signed_headers(auth, fields["SignedHeaders"])
     auth.signature = fields["Signature"]
-    amz_date = canon.get("x-amz-date")
-    if amz_date is None and "date" in canon:
-        amz_date = _parse_http_date(canon["date"])
-        if amz_date is None:
-            raise VerificationError("AccessDenied", f"the Date header {canon['date']!r} is not an HTTP date")
-    _check_date(auth, amz_date, "X-Amz-Date")
-    auth.token = canon.get("x-amz-security-token")
-    return auth
 
 
 def _parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> _Auth:
