@@ -45,11 +45,11 @@ from .canonical import (
     ALGORITHM,
     EMPTY_SHA256,
     UNSIGNED_PAYLOAD,
+    canonical_header_value,
     canonical_headers,
     canonical_query_string,
     canonical_request,
     canonical_uri,
-    collect_headers,
     credential_scope,
 )
 from .credentials import Credentials
@@ -80,6 +80,7 @@ _QUERY_AUTH = (
     "X-Amz-Signature",
 )
 _MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+_QUERY_AUTH_NAMES = frozenset((*_QUERY_AUTH, "X-Amz-Security-Token"))
 _MONTHS = {m: i + 1 for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))}
 
 
@@ -88,6 +89,7 @@ _CACHE_SIZE = 256
 _DATES: dict[str, int | None] = {}
 _AUTH_HEADS: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {}
 _SIGNED_HEADERS: dict[str, tuple[str, ...]] = {}
+_CREDENTIALS: dict[str, tuple[str, str, str, str]] = {}
 _KEYS: dict[tuple[str, str, str, str], tuple[bytes, HmacSha256]] = {}
 _RULES: dict[str, tuple[bool, bool]] = {}
 
@@ -296,7 +298,32 @@ class _Auth:
 
 
 def _query_value(value: str) -> str:
-    return unquote_to_bytes(value).decode("utf-8", "replace")
+    return unquote_to_bytes(value).decode("utf-8", "replace") if "%" in value or "+" in value else value
+
+
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+_PIECE_CHARS = frozenset(_UNRESERVED + "%=")
+# The escapes SigV4 encoding writes: upper-case, of bytes that are not unreserved.
+_QUERY_ESCAPES = frozenset(f"{b:02X}" for b in range(256) if chr(b) not in _UNRESERVED)
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """:func:`sigv4.urls.query_pairs`, skipping the decode/encode round trip for the
+    pieces already in SigV4 encoding (what signers send: it gives them back unchanged)."""
+    pairs: list[tuple[str, str]] = []
+    if not query:
+        return pairs
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        if _PIECE_CHARS.issuperset(piece) and piece.count("=") <= 1:
+            escapes = piece.split("%")
+            if all(e[:2] in _QUERY_ESCAPES for e in escapes[1:]):
+                key, _, value = piece.partition("=")
+                pairs.append((key, value))
+                continue
+        pairs.extend(query_pairs(piece))
+    return pairs
 
 
 class Verifier:
@@ -426,9 +453,9 @@ class Verifier:
         canon = _headers(headers)
         if "host" not in canon and url_host is not None:
             canon["host"] = url_host
-        pairs = query_pairs(query)
+        pairs = _query_pairs(query)
         authorization = canon.get("authorization")
-        presigned = any(k == "X-Amz-Signature" for k, _ in pairs)
+        presigned = "X-Amz-Signature=" in query and any(k == "X-Amz-Signature" for k, _ in pairs)
         if authorization is not None and presigned:
             raise VerificationError(
                 "InvalidArgument", "Only one auth mechanism allowed: the Authorization header or the X-Amz-* query parameters"
@@ -550,12 +577,36 @@ def split_target(url: str) -> tuple[str, str, str | None]:
     return path, query, host
 
 
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def _headers(headers: HeadersInput) -> dict[str, str]:
+    """Canonical header values by lower-case name (repeated names joined with
+    ``,``), as :func:`sigv4.canonical.collect_headers` computes them; a value
+    already in canonical form (the usual case) skips the trimming."""
+    canon: dict[str, str] = {}
+    if headers is None:
+        return canon
+    items = headers.items() if hasattr(headers, "items") else headers
     problem = None
     try:
-        canon = collect_headers(headers)[1]
+        for name, value in items:
+            if type(value) is not str:
+                value = value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(int(value))
+            if not name or not _TOKEN_CHARS.issuperset(name):
+                problem = f"name {name!r} is not an HTTP token"
+                break
+            if " ".join(value.split()) != value:  # not canonical already (canonical_header_value's last step)
+                value = canonical_header_value(name, value)
+            if "\x00" in value:
+                problem = f"{name}: value contains NUL"
+                break
+            lower = name.lower()
+            canon[lower] = canon[lower] + "," + value if lower in canon else value
     except SigningError as exc:
         problem = str(exc)
+    except (TypeError, ValueError, AttributeError):
+        problem = "headers must be a mapping or (name, value) pairs of strings"
     if problem is not None:
         raise VerificationError("InvalidRequest", f"header {problem}")
     return canon
@@ -651,17 +702,24 @@ def _parse_header_fields(auth: _Auth, value: str) -> None:
 def _parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> _Auth:
     auth = _Auth(presigned=True)
     params: dict[str, str] = {}
+    raw: dict[str, str] = {}
     for key, value in pairs:
-        if key in _QUERY_AUTH or key == "X-Amz-Security-Token":
+        if key in _QUERY_AUTH_NAMES:
             if key in params:
                 raise VerificationError(auth.malformed, f"{key} appears more than once")
             params[key] = _query_value(value)
+            raw[key] = value
     for key in _QUERY_AUTH:
         if not params.get(key):
             raise VerificationError(auth.malformed, f"Query-string authentication requires {key}")
     if params["X-Amz-Algorithm"] != ALGORITHM:
         raise VerificationError(auth.malformed, f'X-Amz-Algorithm only supports "{ALGORITHM}"')
-    _parse_credential(auth, params["X-Amz-Credential"])
+    cached = _CREDENTIALS.get(raw["X-Amz-Credential"])
+    if cached is None:
+        _parse_credential(auth, params["X-Amz-Credential"])
+        _remember(_CREDENTIALS, raw["X-Amz-Credential"], (auth.access_key, auth.date, auth.region, auth.service))
+    else:
+        auth.access_key, auth.date, auth.region, auth.service = cached
     _parse_signed_headers(auth, params["X-Amz-SignedHeaders"])
     _check_date(auth, params["X-Amz-Date"], "X-Amz-Date")
     expires = params["X-Amz-Expires"]
