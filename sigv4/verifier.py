@@ -302,28 +302,30 @@ def _query_value(value: str) -> str:
 
 
 _UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
-_PIECE_CHARS = frozenset(_UNRESERVED + "%=")
+_QUERY_CHARS = frozenset(_UNRESERVED + "%=&")
 # The escapes SigV4 encoding writes: upper-case, of bytes that are not unreserved.
 _QUERY_ESCAPES = frozenset(f"{b:02X}" for b in range(256) if chr(b) not in _UNRESERVED)
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
-    """:func:`sigv4.urls.query_pairs`, skipping the decode/encode round trip for the
-    pieces already in SigV4 encoding (what signers send: it gives them back unchanged)."""
-    pairs: list[tuple[str, str]] = []
+    """:func:`sigv4.urls.query_pairs`, skipping the decode/encode round trip for a
+    query already in SigV4 encoding (what signers send: it comes back unchanged)."""
     if not query:
-        return pairs
-    for piece in query.split("&"):
-        if not piece:
-            continue
-        if _PIECE_CHARS.issuperset(piece) and piece.count("=") <= 1:
-            escapes = piece.split("%")
-            if all(e[:2] in _QUERY_ESCAPES for e in escapes[1:]):
+        return []
+    if _QUERY_CHARS.issuperset(query):
+        escapes = query.split("%")
+        for i in range(1, len(escapes)):
+            if escapes[i][:2] not in _QUERY_ESCAPES:
+                return query_pairs(query)
+        pairs = []
+        for piece in query.split("&"):
+            if piece:
                 key, _, value = piece.partition("=")
+                if "=" in value:  # encoded as %3D by the spec step
+                    return query_pairs(query)
                 pairs.append((key, value))
-                continue
-        pairs.extend(query_pairs(piece))
-    return pairs
+        return pairs
+    return query_pairs(query)
 
 
 class Verifier:
@@ -491,7 +493,10 @@ class Verifier:
         payload = declared if declared is not None else hash_body(body)
         double_encode, normalize = _rules(auth.service)
         curi = canonical_uri(path, double_encode=double_encode, normalize=normalize)
-        header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
+        try:
+            header_block = canonical_headers(canon, names)
+        except KeyError:  # a signed header is missing: it counts as empty (and the signature will tell)
+            header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
         signed = ";".join(names)
         scope = credential_scope(auth.date, auth.region, auth.service)
         key, keyed = _keyed(creds.secret_key, auth.date, auth.region, auth.service)
@@ -517,11 +522,12 @@ class Verifier:
                 string_to_sign=_string_to_sign(auth.amz_date, scope, creq),
             )
         if declared is not None and declared != UNSIGNED_PAYLOAD and not chunked:
-            if not _is_sha256_hex(declared.lower()):
+            declared_hex = declared.lower()
+            if not _is_sha256_hex(declared_hex):
                 raise VerificationError(
                     "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-* or a hex SHA-256"
                 )
-            if not hmac.compare_digest(hash_body(body).encode("ascii"), declared.lower().encode("ascii")):
+            if not hmac.compare_digest(hash_body(body).encode("ascii"), declared_hex.encode("ascii")):
                 raise VerificationError(
                     "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."
                 )
@@ -701,31 +707,31 @@ def _parse_header_fields(auth: _Auth, value: str) -> None:
 
 def _parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> _Auth:
     auth = _Auth(presigned=True)
-    params: dict[str, str] = {}
-    raw: dict[str, str] = {}
+    raw: dict[str, str] = {}  # as encoded in the query; decoded only where needed
     for key, value in pairs:
         if key in _QUERY_AUTH_NAMES:
-            if key in params:
+            if key in raw:
                 raise VerificationError(auth.malformed, f"{key} appears more than once")
-            params[key] = _query_value(value)
             raw[key] = value
     for key in _QUERY_AUTH:
-        if not params.get(key):
+        if not raw.get(key):
             raise VerificationError(auth.malformed, f"Query-string authentication requires {key}")
-    if params["X-Amz-Algorithm"] != ALGORITHM:
+    if _query_value(raw["X-Amz-Algorithm"]) != ALGORITHM:
         raise VerificationError(auth.malformed, f'X-Amz-Algorithm only supports "{ALGORITHM}"')
-    cached = _CREDENTIALS.get(raw["X-Amz-Credential"])
+    credential = raw["X-Amz-Credential"]
+    cached = _CREDENTIALS.get(credential)
     if cached is None:
-        _parse_credential(auth, params["X-Amz-Credential"])
-        _remember(_CREDENTIALS, raw["X-Amz-Credential"], (auth.access_key, auth.date, auth.region, auth.service))
+        _parse_credential(auth, _query_value(credential))
+        _remember(_CREDENTIALS, credential, (auth.access_key, auth.date, auth.region, auth.service))
     else:
         auth.access_key, auth.date, auth.region, auth.service = cached
-    _parse_signed_headers(auth, params["X-Amz-SignedHeaders"])
-    _check_date(auth, params["X-Amz-Date"], "X-Amz-Date")
-    expires = params["X-Amz-Expires"]
+    _parse_signed_headers(auth, _query_value(raw["X-Amz-SignedHeaders"]))
+    _check_date(auth, _query_value(raw["X-Amz-Date"]), "X-Amz-Date")
+    expires = _query_value(raw["X-Amz-Expires"])
     if not expires.isdigit() or not expires.isascii() or len(expires) > 12:
         raise VerificationError(auth.malformed, "X-Amz-Expires should be a number")
     auth.expires = int(expires)
-    auth.signature = params["X-Amz-Signature"]
-    auth.token = params.get("X-Amz-Security-Token", canon.get("x-amz-security-token"))
+    auth.signature = _query_value(raw["X-Amz-Signature"])
+    token = raw.get("X-Amz-Security-Token")
+    auth.token = _query_value(token) if token is not None else canon.get("x-amz-security-token")
     return auth

@@ -28,7 +28,7 @@ from hashlib import sha256
 
 from .checksums import ALGORITHMS, b64, new_checksum
 from .errors import PayloadError, VerificationError
-from .keys import signature
+from .keys import HmacSha256
 from .streaming import (
     STREAMING_PAYLOAD,
     STREAMING_PAYLOAD_TRAILER,
@@ -96,6 +96,7 @@ class ChunkDecoder:
         "_checksum",
         "_given",
         "_hash",
+        "_hmac",
         "_key",
         "_left",
         "_line",
@@ -117,6 +118,7 @@ class ChunkDecoder:
         self.algorithm = algorithm
         self.received = 0  # decoded bytes announced by the chunk headers so far
         self._key = key  # None: unsigned chunks
+        self._hmac = HmacSha256(key, sha256) if key is not None else None  # OpenSSL's SHA-256
         self._amz_date = result.amz_date
         self._scope = f"{result.amz_date[:8]}/{result.region}/{result.service}/aws4_request"
         self._previous = result.signature
@@ -175,7 +177,7 @@ class ChunkDecoder:
 
     def _end_signed_chunk(self, out: list[bytes]) -> None:
         sts = chunk_string_to_sign(self._amz_date, self._scope, self._previous, self._hash.hexdigest())
-        self._previous = signature(self._key, sts)  # type: ignore[arg-type]
+        self._previous = self._hmac.hexdigest(sts.encode("ascii"))  # type: ignore[union-attr]
         if not hmac.compare_digest(self._previous.encode("ascii"), self._given.encode("ascii")):
             raise VerificationError("SignatureDoesNotMatch", "a chunk's signature does not match", string_to_sign=sts)
         checksum = self._checksum
@@ -240,7 +242,8 @@ class ChunkDecoder:
         if key is not None:
             canonical = "".join(f"{n}:{fields[n]}\n" for n in self._trailer_order if n != _TRAILER_SIG)
             sts = trailer_string_to_sign(self._amz_date, self._scope, self._previous, canonical)
-            if not hmac.compare_digest(signature(key, sts).encode("ascii"), fields[_TRAILER_SIG].encode("ascii", "replace")):
+            computed = self._hmac.hexdigest(sts.encode("ascii"))  # type: ignore[union-attr]
+            if not hmac.compare_digest(computed.encode("ascii"), fields[_TRAILER_SIG].encode("ascii", "replace")):
                 raise VerificationError("SignatureDoesNotMatch", "the trailer's signature does not match", string_to_sign=sts)
         assert self._checksum is not None
         if not hmac.compare_digest(b64(self._checksum.digest()).encode("ascii"), fields[name].encode("ascii", "replace")):
