@@ -45,11 +45,13 @@ if TYPE_CHECKING:
     from .checksums import Checksum
     from .verifier import VerificationResult, Verifier
 
-__all__ = ["verify_chunked", "chunk_decoder", "ChunkDecoder", "VerifiedStream", "MAX_CHUNK_SIZE", "MODES"]
+__all__ = ["verify_chunked", "chunk_decoder", "ChunkDecoder", "VerifiedStream", "MAX_CHUNK_SIZE", "MODES", "TRAILER_ALGORITHMS"]
 
 #: The largest signed chunk accepted (its bytes are held until its signature is checked).
 MAX_CHUNK_SIZE = 16 << 20
 MODES = (STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER)
+#: The trailing checksums checked (crc64nvme by :mod:`sigv4.verify_crc64`).
+TRAILER_ALGORITHMS = (*ALGORITHMS, "crc64nvme")
 _MAX_LINE = 4096
 _HEXDIGITS = frozenset(b"0123456789abcdefABCDEF")
 _SIG_PREFIX = b"chunk-signature="
@@ -122,7 +124,13 @@ class ChunkDecoder:
         self._amz_date = result.amz_date
         self._scope = f"{result.amz_date[:8]}/{result.region}/{result.service}/aws4_request"
         self._previous = result.signature
-        self._checksum: Checksum | None = new_checksum(algorithm) if algorithm is not None else None
+        self._checksum: Checksum | None = None
+        if algorithm == "crc64nvme":
+            from .verify_crc64 import Crc64Nvme
+
+            self._checksum = Crc64Nvme()
+        elif algorithm is not None:
+            self._checksum = new_checksum(algorithm)
         self._state = _HEADER
         self._line = bytearray()
         self._left = 0
@@ -291,8 +299,8 @@ def chunk_decoder(verifier: Verifier, method: str, url: str, headers: HeadersInp
     if mode != STREAMING_PAYLOAD:
         trailer = canon.get("x-amz-trailer", "").lower()
         algorithm = trailer[len(_CHECKSUM_PREFIX) :] if trailer.startswith(_CHECKSUM_PREFIX) else ""
-        if algorithm not in ALGORITHMS:
-            names = ",".join(ALGORITHMS)
+        if algorithm not in TRAILER_ALGORITHMS:
+            names = ",".join(TRAILER_ALGORITHMS)
             raise VerificationError(
                 "InvalidRequest", f"x-amz-trailer must name one of x-amz-checksum-{{{names}}}, got {trailer!r}"
             )
