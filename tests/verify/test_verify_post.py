@@ -203,3 +203,14 @@ def test_well_formed_hand_written_policy() -> None:
     }  # fmt: skip
     result = verifier().verify_post("https://b.s3.amazonaws.com/", _signed_policy(document), 1)
     assert result.key == "k"
+
+
+def test_virtual_host_bucket_from_the_host_header() -> None:
+    post = boto3_post()
+    fields = list(post["fields"].items())
+    v = verifier()
+    assert v.verify_post("/", fields, 1, filename="a", headers={"Host": "my-bucket.localhost:9000"}).key == "uploads/a"
+    with pytest.raises(sigv4.VerificationError) as err:
+        v.verify_post("/", fields, 1, filename="a", headers={"Host": "127.0.0.1:9000"})
+    assert err.value.code == "AccessDenied"
+    assert v.verify_post("/", fields, 1, filename="a", bucket="my-bucket").key == "uploads/a"

@@ -314,3 +314,28 @@ def test_verification_error_shape() -> None:
 def test_result_repr_hides_the_secret() -> None:
     result = verifier(TOKEN).verify("PUT", URL, s3_headers(token=TOKEN))
     assert SK not in repr(result) and TOKEN not in repr(result) and SK not in repr(result.credentials)
+
+
+def test_date_header_when_there_is_no_x_amz_date() -> None:
+    # Signed by hand, step by step from the specification (hashlib/hmac): a request dated
+    # only by its Date header, whose timestamp is then the string to sign's.
+    import hashlib
+    import hmac
+
+    date = "Wed, 01 May 2024 12:00:00 GMT"
+    creq = f"GET\n/\n\ndate:{date}\nhost:example.amazonaws.com\n\ndate;host\n{hashlib.sha256(b'').hexdigest()}"
+    scope = "20240501/us-east-1/es/aws4_request"
+    sts = f"AWS4-HMAC-SHA256\n20240501T120000Z\n{scope}\n{hashlib.sha256(creq.encode()).hexdigest()}"
+    key = ("AWS4" + SK).encode()
+    for part in ("20240501", "us-east-1", "es", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    headers = {
+        "Host": "example.amazonaws.com",
+        "Date": date,
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={AK}/{scope}, SignedHeaders=date;host, Signature={sig}",
+    }
+    result = verifier().verify("GET", "/", headers)
+    assert (result.amz_date, result.canonical_request, result.string_to_sign) == ("20240501T120000Z", creq, sts)
+    refused("AccessDenied", verifier().verify, "GET", "/", dict(headers, Date="yesterday"))
+    refused("RequestTimeTooSkewed", verifier(now=T + 3600).verify, "GET", "/", headers)
