@@ -50,7 +50,6 @@ from .canonical import (
     canonical_query_string,
     canonical_request,
     canonical_uri,
-    credential_scope,
 )
 from .credentials import Credentials
 from .errors import CredentialsError, PayloadError, SigningError, VerificationError
@@ -470,7 +469,8 @@ class Verifier:
             raise VerificationError("AccessDenied", "the request is not signed (no Authorization header, no X-Amz-Signature)")
         creds = self.credentials_for(auth.access_key, auth.region, auth.service, auth.malformed)
         self._check_time(auth)
-        self.check_token(creds, auth.token)
+        if creds.token is not None or auth.token is not None:
+            self.check_token(creds, auth.token)
         s3 = auth.service in S3_SERVICES
         names = auth.signed_headers
         if s3:
@@ -498,7 +498,7 @@ class Verifier:
         except KeyError:  # a signed header is missing: it counts as empty (and the signature will tell)
             header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
         signed = ";".join(names)
-        scope = credential_scope(auth.date, auth.region, auth.service)
+        scope = f"{auth.date}/{auth.region}/{auth.service}/aws4_request"  # credential_scope()
         key, keyed = _keyed(creds.secret_key, auth.date, auth.region, auth.service)
         if auth.presigned:
             candidates = [p for p in pairs if p[0] != "X-Amz-Signature"]
@@ -506,7 +506,7 @@ class Verifier:
             if auth.token is not None:  # a token added after signing (omit_session_token)
                 queries.append(canonical_query_string([p for p in candidates if p[0] != "X-Amz-Security-Token"]))
         else:
-            queries = [canonical_query_string(pairs)]
+            queries = [canonical_query_string(pairs) if pairs else ""]
         given = auth.signature.encode("ascii", "replace")
         for cquery in queries:
             creq = canonical_request(method, curi, cquery, header_block, signed, payload)
@@ -531,19 +531,13 @@ class Verifier:
                 raise VerificationError(
                     "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."
                 )
-        result = VerificationResult(
-            creds,
-            auth.region,
-            auth.service,
-            auth.amz_date,
-            auth.signature,
-            signed_headers=names,
-            payload_hash=payload,
-            expires=auth.expires,
-            presigned=auth.presigned,
-            canonical_request=creq,
-            string_to_sign=sts,
-        )
+        result = VerificationResult(creds, auth.region, auth.service, auth.amz_date, auth.signature)
+        result.signed_headers = names
+        result.payload_hash = payload
+        result.expires = auth.expires
+        result.presigned = auth.presigned
+        result.canonical_request = creq
+        result.string_to_sign = sts
         return result, key, canon
 
     def _check_time(self, auth: _Auth) -> None:
