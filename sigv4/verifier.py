@@ -147,8 +147,9 @@ def _epoch(year: int, month: int, day: int, hour: int, minute: int, second: int)
 
 def parse_amz_date(text: str) -> int | None:
     """Epoch seconds of a ``YYYYMMDDTHHMMSSZ`` timestamp, or None if it is not one."""
-    if text in _DATES:
-        return _DATES[text]
+    value = _DATES.get(text, -1)  # (-1 is no timestamp of this form)
+    if value != -1:
+        return value
     value = _parse_amz_date(text)
     _remember(_DATES, text, value)
     return value
