@@ -75,7 +75,7 @@ def _read(path: str) -> bytes:
 
 def _request_time(target: str, headers: list[tuple[str, str]]) -> float | None:
     from ..urls import unquote_to_bytes
-    from ..verifier import parse_amz_date
+    from ..verify_parse import parse_amz_date
 
     stamp = next((v for n, v in headers if n.lower() == "x-amz-date"), None)
     for piece in target.partition("?")[2].split("&"):
