@@ -58,6 +58,7 @@ _CREDENTIALS: dict[str, tuple[str, str, str, str]] = {}
 
 
 def remember(cache: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+    """Store in one of the bounded caches (emptied when full: simple, and thread-safe enough)."""
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[key] = value
