@@ -10,7 +10,8 @@ credential chain (``--profile``, ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``
 By default the request is checked at its own date (a saved request is old);
 ``--at now`` checks it at the current time (``SIGV4_FIXED_TIME`` honoured), so
 skew and expiry count too.  aws-chunked bodies are decoded and every chunk and
-trailer checked.  On a ``SignatureDoesNotMatch`` the canonical request and string
+trailer checked; a browser POST form (``multipart/form-data``) is checked against
+its policy.  On a ``SignatureDoesNotMatch`` the canonical request and string
 to sign computed here are printed, to diff with the client's
 (``sigv4 explain --error-xml`` does it from an S3 error body).
 
@@ -62,6 +63,30 @@ def parse_request(raw: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]:
     return method, target, headers, body
 
 
+def _form(content_type: str, body: bytes) -> tuple[list[tuple[str, str]], int, str | None]:
+    """(fields, file size, file name) of a multipart/form-data body."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    if not message.is_multipart():
+        raise UsageError("the POST body is not multipart/form-data")
+    fields: list[tuple[str, str]] = []
+    size, filename = 0, None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            payload = b""
+        if name == "file":
+            size, filename = len(payload), part.get_filename()
+        elif isinstance(name, str):
+            fields.append((name, payload.decode("utf-8", "replace")))
+    return fields, size, filename
+
+
 def _read(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
@@ -91,10 +116,17 @@ def run(args: argparse.Namespace) -> int:
     method, target, headers, body = parse_request(_read(args.file))
     if args.host and not any(n.lower() == "host" for n, _ in headers):
         headers.append(("Host", args.host))
+    names = {n.lower(): v for n, v in headers}
+    chunked = names.get("x-amz-content-sha256", "").startswith("STREAMING-")
+    form = method == "POST" and "authorization" not in names and names.get("content-type", "").startswith("multipart/form-data")
+    fields: list[tuple[str, str]] = []
+    size, filename = 0, None
+    if form:
+        fields, size, filename = _form(names["content-type"], body)
     if args.at == "now":
         at = now_epoch()
     else:
-        stamp = _request_time(target, headers)
+        stamp = _request_time(target, headers + [(n, v) for n, v in fields if n.lower() == "x-amz-date"])
         if stamp is None:
             raise UsageError("the request has no X-Amz-Date: pass --at now")
         at = stamp
@@ -105,10 +137,11 @@ def run(args: argparse.Namespace) -> int:
         return creds if creds.access_key == access_key else None
 
     verifier = Verifier(lookup, clock=lambda: at, skew=args.skew, max_expires=args.max_expires)
-    chunked = any(n.lower() == "x-amz-content-sha256" and v.startswith("STREAMING-") for n, v in headers)
     error = None
     try:
-        if chunked:
+        if form:
+            result = verifier.verify_post(target, fields, size, filename=filename, headers=headers)
+        elif chunked:
             stream = verifier.verify_chunked(method, target, headers, [body])
             decoded = sum(len(part) for part in stream)
             result = stream.result
@@ -122,10 +155,13 @@ def run(args: argparse.Namespace) -> int:
         if error.string_to_sign is not None:
             print(f"string to sign (computed here):\n{error.string_to_sign}")
         raise CommandFailed(f"{error.code}: {error.message}")
-    kind = "presigned URL" if result.presigned else "Authorization header"
+    kind = "POST policy" if form else "presigned URL" if result.presigned else "Authorization header"
     print(f"valid: {kind} signed by {result.access_key} for {result.region}/{result.service} at {result.amz_date}")
     print(f"signed headers: {';'.join(result.signed_headers)}")
-    print(f"payload: {result.payload_hash}")
+    if form:
+        print(f"key: {result.key}")
+    else:
+        print(f"payload: {result.payload_hash}")
     if result.expires is not None:
         print(f"expires: {result.expires} s after {result.amz_date}")
     if chunked:

@@ -119,3 +119,28 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert result.code == 2 and "--at now" in result.stderr
     result = _verify(tmp_path, str(unsigned), "--at", "now")
     assert result.code == 1 and "AccessDenied" in result.stderr
+
+
+def test_browser_post_form(tmp_path: Path) -> None:
+    import boto3
+    from botocore.config import Config
+    from freezegun import freeze_time
+
+    client = boto3.client("s3", region_name="us-east-1", config=Config(signature_version="s3v4"),
+                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)  # fmt: skip
+    with freeze_time(FIXED):
+        post = client.generate_presigned_post("photos", "uploads/${filename}", Conditions=[["content-length-range", 1, 10]])
+    boundary = "b0undary"
+    body = b""
+    for name, value in post["fields"].items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+    file_part = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="cat.png"\r\n\r\n'.encode()
+    headers = {"Host": "photos.s3.amazonaws.com", "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    path = _save(tmp_path, "POST", "/", headers, body + file_part + b"meow\r\n--b0undary--\r\n")
+    result = _verify(tmp_path, str(path))
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith(f"valid: POST policy signed by {ACCESS_KEY} for us-east-1/s3 at 20150830T123600Z\n")
+    assert "key: uploads/cat.png" in result.stdout
+    path = _save(tmp_path, "POST", "/", headers, body + file_part + b"meow meow meow\r\n--b0undary--\r\n")
+    result = _verify(tmp_path, str(path))
+    assert result.code == 1 and "EntityTooLarge" in result.stderr
