@@ -29,6 +29,7 @@ _COMMANDS = {
     "eks-token": ("tokens", "run_eks"),
     "rds-token": ("tokens", "run_rds"),
     "token": ("token", "run"),
+    "verify": ("verify", "run"),
 }
 
 _EPILOG = """\
@@ -162,6 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     from .token import add_parser as add_token_parser
 
     add_token_parser(sub, _auth_options)
+
+    p = sub.add_parser("verify", help="check the SigV4 signature of a saved HTTP request (debugging)")
+    p.add_argument("file", metavar="FILE", help="the raw request: request line, headers, empty line, body (- for stdin)")
+    p.add_argument("--at", choices=("request", "now"), default="request", help="check at the request's own date (default) or now")
+    p.add_argument("--host", metavar="H", help="the Host, if the saved request has no Host header")
+    p.add_argument(
+        "--skew", metavar="N", type=_positive_int, default=900, help="clock skew tolerated with --at now (default 900 s)"
+    )
+    p.add_argument("--max-expires", metavar="N", type=_positive_int, default=604800, help="longest X-Amz-Expires accepted")
+    _auth_options(p)
     return parser
 
 

@@ -1,0 +1,410 @@
+"""``Verifier``: the server side of SigV4.  It checks header-signed requests
+and presigned URLs (here), browser POST policies (:mod:`sigv4.verify_post`) and
+``aws-chunked`` streams (:mod:`sigv4.verify_chunked`).
+
+The canonical request is rebuilt from the request *as received* (the raw
+request target, the headers, the body) with the same spec steps the signer
+uses (:mod:`sigv4.canonical`, :mod:`sigv4.keys`), under the rules of the
+service named in the credential scope (:func:`sigv4.settings.settings_for`):
+S3's (single encoding, no path normalisation) or the generic ones (the
+received path is encoded a second time and normalised).
+
+What is checked, in order (the first failure is raised as a
+:class:`sigv4.VerificationError` whose ``code`` is S3's):
+
+1. the structure of the ``Authorization`` header or of the ``X-Amz-*`` query
+   parameters (``AuthorizationHeaderMalformed`` /
+   ``AuthorizationQueryParametersError``): algorithm, ``Credential``,
+   ``SignedHeaders`` (``host`` must be in it), ``Signature``, the date, the
+   scope's date equal to the timestamp's, the region and service when the
+   verifier restricts them;
+2. the access key (``InvalidAccessKeyId``);
+3. the time: header signing within ``skew`` seconds either way
+   (``RequestTimeTooSkewed``); presigned URLs ``X-Amz-Expires`` at most
+   ``max_expires``, not expired and not dated beyond ``skew`` in the future
+   (``AccessDenied``);
+4. the session token against the looked-up credentials' (``InvalidToken``);
+5. for S3, that every ``x-amz-*`` header present is signed, as S3 requires
+   (``AccessDenied``; ``x-amz-security-token`` is exempt, being checked in 4);
+6. the signature, compared in constant time (``SignatureDoesNotMatch``,
+   carrying the canonical request and string to sign computed here);
+7. a hashed payload against the body, read in 1 MiB blocks
+   (``XAmzContentSHA256Mismatch``).
+
+The clock is a value: ``clock=`` (a callable returning epoch seconds), by
+default ``time.time`` looked up at each call (so freezegun can freeze it).
+"""
+
+from __future__ import annotations
+
+import hmac
+import time as _time
+from hashlib import sha256 as _sha256
+
+from .canonical import (
+    ALGORITHM,
+    UNSIGNED_PAYLOAD,
+    canonical_headers,
+    canonical_query_string,
+    canonical_request,
+    canonical_uri,
+)
+from .credentials import Credentials
+from .errors import CredentialsError, SigningError, VerificationError
+from .keys import HmacSha256, signing_key
+from .settings import MAX_EXPIRES, S3_SERVICES, settings_for
+from .verify_parse import (
+    RequestAuth,
+    hash_body,
+    is_sha256_hex,
+    parse_amz_date,
+    parse_credential,
+    parse_header_auth,
+    parse_query_auth,
+    query_value,
+    remember,
+    request_headers,
+    signed_query_pairs,
+    split_target,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .canonical import HeadersInput
+    from .verify_chunked import ChunkDecoder, VerifiedStream
+
+__all__ = ["Verifier", "VerificationResult", "parse_amz_date", "parse_credential", "hash_body", "split_target"]
+
+STREAMING_PREFIX = "STREAMING-"
+_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+_KEYS: dict[tuple[str, str, str, str], tuple[bytes, HmacSha256]] = {}
+_RULES: dict[str, tuple[bool, bool]] = {}
+
+
+def _keyed(secret: str, date: str, region: str, service: str) -> tuple[bytes, HmacSha256]:
+    """The signing key and its keyed HMAC (OpenSSL's SHA-256: a verifier is a busy server)."""
+    cache_key = (secret, date, region, service)
+    found = _KEYS.get(cache_key)
+    if found is None:
+        key = signing_key(secret, date, region, service)
+        found = (key, HmacSha256(key, _sha256))
+        remember(_KEYS, cache_key, found)
+    return found
+
+
+def _rules(service: str) -> tuple[bool, bool]:
+    """(double_encode_path, normalize_path) of the service's preset."""
+    found = _RULES.get(service)
+    if found is None:
+        settings = settings_for(service)
+        found = (settings.double_encode_path, settings.normalize_path)
+        remember(_RULES, service, found)
+    return found
+
+
+def _string_to_sign(amz_date: str, scope: str, creq: str) -> str:
+    """:func:`sigv4.canonical.string_to_sign`, hashing with OpenSSL's SHA-256."""
+    return f"{ALGORITHM}\n{amz_date}\n{scope}\n{_sha256(creq.encode('utf-8')).hexdigest()}"
+
+
+def _default_clock() -> float:
+    return _time.time()
+
+
+class VerificationResult:
+    """A verified request: who signed it (``access_key``, ``credentials``), for
+    what scope (``region``, ``service``), what was signed (``signed_headers``,
+    ``payload_hash``), ``expires`` (seconds, presigned URLs only, else None),
+    ``amz_date``, ``presigned``, and the ``canonical_request`` and
+    ``string_to_sign`` that matched.  POST forms also set ``policy`` (the
+    decoded document), ``fields`` (lower-case name -> value) and ``key``."""
+
+    __slots__ = (
+        "access_key",
+        "amz_date",
+        "canonical_request",
+        "credentials",
+        "expires",
+        "fields",
+        "key",
+        "payload_hash",
+        "policy",
+        "presigned",
+        "region",
+        "service",
+        "signature",
+        "signed_headers",
+        "string_to_sign",
+    )
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        region: str,
+        service: str,
+        amz_date: str,
+        signature: str,
+        *,
+        signed_headers: tuple[str, ...] = (),
+        payload_hash: str | None = None,
+        expires: int | None = None,
+        presigned: bool = False,
+        canonical_request: str | None = None,
+        string_to_sign: str = "",
+    ) -> None:
+        self.access_key = credentials.access_key
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+        self.amz_date = amz_date
+        self.signature = signature
+        self.signed_headers = signed_headers
+        self.payload_hash = payload_hash
+        self.expires = expires
+        self.presigned = presigned
+        self.canonical_request = canonical_request
+        self.string_to_sign = string_to_sign
+        self.policy: dict[str, object] | None = None
+        self.fields: dict[str, str] | None = None
+        self.key: str | None = None
+
+    def __repr__(self) -> str:
+        kind = "presigned" if self.presigned else "post" if self.policy is not None else "header"
+        return (
+            f"VerificationResult({kind}, access_key={self.access_key!r}, region={self.region!r}, "
+            f"service={self.service!r}, amz_date={self.amz_date!r})"
+        )
+
+
+class Verifier:
+    """Checks SigV4-signed requests.
+
+    ``lookup(access_key)`` returns the :class:`sigv4.Credentials` of that key
+    (whose token, if any, the request must carry) or ``None``.  ``skew`` is the
+    clock difference tolerated (seconds, both ways); ``max_expires`` caps
+    ``X-Amz-Expires``; ``regions``/``services`` (iterables of names) restrict
+    the credential scope, which is otherwise reported for the caller to judge.
+    """
+
+    __slots__ = ("_clock", "_lookup", "max_expires", "regions", "services", "skew")
+
+    def __init__(
+        self,
+        lookup: Callable[[str], Credentials | None],
+        *,
+        clock: Callable[[], float] | None = None,
+        skew: int = 900,
+        max_expires: int = MAX_EXPIRES,
+        regions: Iterable[str] | None = None,
+        services: Iterable[str] | None = None,
+    ) -> None:
+        if not callable(lookup):
+            raise CredentialsError("lookup", "must be a callable returning sigv4.Credentials or None")
+        for name, value in (("skew", skew), ("max_expires", max_expires)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SigningError(name, "must be a non-negative integer number of seconds")
+        for name, names in (("regions", regions), ("services", services)):
+            if isinstance(names, str):
+                raise SigningError(name, "must be an iterable of names, not a string")
+        self._lookup = lookup
+        self._clock = clock or _default_clock
+        self.skew = skew
+        self.max_expires = max_expires
+        self.regions = frozenset(regions) if regions is not None else None
+        self.services = frozenset(services) if services is not None else None
+
+    def __repr__(self) -> str:
+        return f"Verifier(skew={self.skew}, max_expires={self.max_expires}, regions={self.regions!r}, services={self.services!r})"
+
+    # -- public API -----------------------------------------------------------
+
+    def verify(self, method: str, url: str, headers: HeadersInput, body: object = b"") -> VerificationResult:
+        """Verify a header-signed request or a presigned URL; see the module docstring.
+
+        ``url`` is the request target as received (``/path?query``, host from
+        the ``Host`` header) or a full URL; ``headers`` a mapping or a list of
+        pairs; ``body`` bytes, a binary file or an iterable of bytes (read only
+        when the payload is hashed).  aws-chunked requests go to
+        :meth:`verify_chunked`."""
+        return self._verify(method, url, headers, body, chunked=False)[0]
+
+    def verify_chunked(self, method: str, url: str, headers: HeadersInput, body: Iterable[bytes]) -> VerifiedStream:
+        """Verify an ``aws-chunked`` upload: the seed signature now, each chunk while
+        iterating.  Returns an iterator of the decoded data (with ``.result``),
+        yielding a chunk's bytes only once its signature is verified; see
+        :mod:`sigv4.verify_chunked`."""
+        from .verify_chunked import verify_chunked
+
+        return verify_chunked(self, method, url, headers, body)
+
+    def chunk_decoder(self, method: str, url: str, headers: HeadersInput) -> ChunkDecoder:
+        """Verify an aws-chunked seed request now; the returned
+        :class:`sigv4.verify_chunked.ChunkDecoder` verifies the body pushed to it."""
+        from .verify_chunked import chunk_decoder
+
+        return chunk_decoder(self, method, url, headers)
+
+    def verify_post(
+        self,
+        url: str,
+        fields: object,
+        file_size: int,
+        *,
+        filename: str | None = None,
+        headers: HeadersInput = None,
+        bucket: str | None = None,
+    ) -> VerificationResult:
+        """Verify an S3 browser POST form; see :mod:`sigv4.verify_post`."""
+        from .verify_post import verify_post
+
+        return verify_post(self, url, fields, file_size, filename=filename, headers=headers, bucket=bucket)
+
+    # -- shared with verify_chunked / verify_post -----------------------------
+
+    def verify_seed(self, method: str, url: str, headers: HeadersInput) -> tuple[VerificationResult, bytes, dict[str, str]]:
+        """The seed request of an aws-chunked upload: (result, signing key for the
+        chunk signatures, canonical header values by lower-case name)."""
+        return self._verify(method, url, headers, b"", chunked=True)
+
+    def now(self) -> float:
+        return float(self._clock())
+
+    def credentials_for(self, access_key: str, region: str, service: str, malformed: str) -> Credentials:
+        """The scope restrictions, then the key lookup."""
+        if self.regions is not None and region not in self.regions:
+            expected = ", ".join(sorted(self.regions))
+            raise VerificationError(malformed, f"the region '{region}' is wrong; expecting '{expected}'")
+        if self.services is not None and service not in self.services:
+            expected = ", ".join(sorted(self.services))
+            raise VerificationError(malformed, f"the service '{service}' is wrong; expecting '{expected}'")
+        creds = self._lookup(access_key)
+        if creds is None:
+            raise VerificationError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+        if not isinstance(creds, Credentials):
+            raise CredentialsError("lookup", f"must return sigv4.Credentials or None, not {type(creds).__name__}")
+        return creds
+
+    @staticmethod
+    def check_token(creds: Credentials, token: str | None) -> None:
+        expected = creds.token
+        if expected is None and token is None:
+            return
+        if expected is None or token is None or not hmac.compare_digest(expected.encode("utf-8"), token.encode("utf-8")):
+            raise VerificationError("InvalidToken", "The provided token is malformed or otherwise invalid.")
+
+    # -- internals ------------------------------------------------------------
+
+    def _verify(
+        self, method: str, url: str, headers: HeadersInput, body: object, *, chunked: bool
+    ) -> tuple[VerificationResult, bytes, dict[str, str]]:
+        if not isinstance(method, str) or not method:
+            raise SigningError("method", f"must be a non-empty string, got {method!r}")
+        path, query, url_host = split_target(url)
+        canon = request_headers(headers)
+        if "host" not in canon and url_host is not None:
+            canon["host"] = url_host
+        pairs = signed_query_pairs(query)
+        authorization = canon.get("authorization")
+        presigned = "X-Amz-Signature=" in query and any(k == "X-Amz-Signature" for k, _ in pairs)
+        if authorization is not None and presigned:
+            raise VerificationError(
+                "InvalidArgument", "Only one auth mechanism allowed: the Authorization header or the X-Amz-* query parameters"
+            )
+        if authorization is not None:
+            auth = parse_header_auth(authorization, canon)
+        elif presigned or any(k == "X-Amz-Algorithm" for k, _ in pairs):
+            auth = parse_query_auth(pairs, canon)
+        else:
+            raise VerificationError("AccessDenied", "the request is not signed (no Authorization header, no X-Amz-Signature)")
+        creds = self.credentials_for(auth.access_key, auth.region, auth.service, auth.malformed)
+        self._check_time(auth)
+        if creds.token is not None or auth.token is not None:
+            self.check_token(creds, auth.token)
+        s3 = auth.service in S3_SERVICES
+        names = auth.signed_headers
+        if s3:
+            unsigned = [n for n in canon if n[:6] == "x-amz-" and n not in names and n != "x-amz-security-token"]
+            if unsigned:
+                raise VerificationError(
+                    "AccessDenied",
+                    f"There were headers present in the request which were not signed: {', '.join(sorted(unsigned))}",
+                )
+        # The payload hash signed, as the signer chose it.
+        declared = canon.get("x-amz-content-sha256")
+        if auth.presigned:
+            declared = next((query_value(v) for k, v in pairs if k == "X-Amz-Content-Sha256"), declared)
+            if declared is None and s3:
+                declared = UNSIGNED_PAYLOAD
+        if declared is not None and declared.startswith(STREAMING_PREFIX) != chunked:
+            if chunked:
+                raise VerificationError("InvalidRequest", "not an aws-chunked upload: x-amz-content-sha256 is not STREAMING-*")
+            raise VerificationError("InvalidRequest", f"{declared} is an aws-chunked upload: use Verifier.verify_chunked")
+        payload = declared if declared is not None else hash_body(body)
+        double_encode, normalize = _rules(auth.service)
+        curi = canonical_uri(path, double_encode=double_encode, normalize=normalize)
+        try:
+            header_block = canonical_headers(canon, names)
+        except KeyError:  # a signed header is missing: it counts as empty (and the signature will tell)
+            header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
+        signed = ";".join(names)
+        scope = f"{auth.date}/{auth.region}/{auth.service}/aws4_request"  # credential_scope()
+        key, keyed = _keyed(creds.secret_key, auth.date, auth.region, auth.service)
+        if auth.presigned:
+            candidates = [p for p in pairs if p[0] != "X-Amz-Signature"]
+            queries = [canonical_query_string(candidates)]
+            if auth.token is not None:  # a token added after signing (omit_session_token)
+                queries.append(canonical_query_string([p for p in candidates if p[0] != "X-Amz-Security-Token"]))
+        else:
+            queries = [canonical_query_string(pairs) if pairs else ""]
+        given = auth.signature.encode("ascii", "replace")
+        for cquery in queries:
+            creq = canonical_request(method, curi, cquery, header_block, signed, payload)
+            sts = _string_to_sign(auth.amz_date, scope, creq)
+            if hmac.compare_digest(keyed.hexdigest(sts.encode("utf-8")).encode("ascii"), given):
+                break
+        else:
+            creq = canonical_request(method, curi, queries[0], header_block, signed, payload)
+            raise VerificationError(
+                "SignatureDoesNotMatch",
+                _MISMATCH,
+                canonical_request=creq,
+                string_to_sign=_string_to_sign(auth.amz_date, scope, creq),
+            )
+        if declared is not None and declared != UNSIGNED_PAYLOAD and not chunked:
+            declared_hex = declared.lower()
+            if not is_sha256_hex(declared_hex):
+                raise VerificationError(
+                    "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-* or a hex SHA-256"
+                )
+            if not hmac.compare_digest(hash_body(body).encode("ascii"), declared_hex.encode("ascii")):
+                raise VerificationError(
+                    "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."
+                )
+        result = VerificationResult(creds, auth.region, auth.service, auth.amz_date, auth.signature)
+        result.signed_headers = names
+        result.payload_hash = payload
+        result.expires = auth.expires
+        result.presigned = auth.presigned
+        result.canonical_request = creq
+        result.string_to_sign = sts
+        return result, key, canon
+
+    def _check_time(self, auth: RequestAuth) -> None:
+        stamp = parse_amz_date(auth.amz_date)
+        assert stamp is not None  # checked by the parsers
+        now = self.now()
+        if auth.presigned:
+            if (auth.expires or 0) > self.max_expires:
+                raise VerificationError(
+                    auth.malformed, f"X-Amz-Expires must be less than {self.max_expires} seconds, got {auth.expires}"
+                )
+            if stamp > now + self.skew:
+                raise VerificationError("AccessDenied", "Request is not valid yet")
+            if now > stamp + (auth.expires or 0):
+                raise VerificationError("AccessDenied", "Request has expired")
+        elif abs(now - stamp) > self.skew:
+            raise VerificationError(
+                "RequestTimeTooSkewed", "The difference between the request time and the current time is too large."
+            )

@@ -1,0 +1,370 @@
+"""Reading what a request says about its own signature, for :mod:`sigv4.verifier`:
+the ``Authorization`` header or the ``X-Amz-*`` query parameters, the dates, the
+headers and query as canonical values, the body's hash.  Structural problems
+raise :class:`sigv4.VerificationError` (``AuthorizationHeaderMalformed`` /
+``AuthorizationQueryParametersError``).  What repeats from request to request
+(timestamps, credentials, signed-header lists) is parsed once and kept in small
+bounded caches.
+"""
+
+from __future__ import annotations
+
+from hashlib import sha256 as _sha256
+
+from .canonical import ALGORITHM, EMPTY_SHA256, canonical_header_value
+from .errors import PayloadError, SigningError, VerificationError
+from .urls import host_header, query_pairs, split_url, unquote_to_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .canonical import HeadersInput
+
+__all__ = [
+    "RequestAuth",
+    "hash_body",
+    "is_sha256_hex",
+    "parse_amz_date",
+    "parse_credential",
+    "parse_header_auth",
+    "parse_query_auth",
+    "query_value",
+    "remember",
+    "request_headers",
+    "signed_query_pairs",
+    "split_target",
+]
+
+_HEX = frozenset("0123456789abcdef")
+_BLOCK = 1 << 20
+_AUTH_FIELDS = ("Credential", "SignedHeaders", "Signature")
+_QUERY_AUTH = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+)
+_QUERY_AUTH_NAMES = frozenset((*_QUERY_AUTH, "X-Amz-Security-Token"))
+_MONTHS = {m: i + 1 for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))}
+
+
+# Small bounded caches of what repeats from request to request (cleared when full).
+_CACHE_SIZE = 256
+_DATES: dict[str, int | None] = {}
+_AUTH_HEADS: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {}
+_SIGNED_HEADERS: dict[str, tuple[str, ...]] = {}
+_CREDENTIALS: dict[str, tuple[str, str, str, str]] = {}
+
+
+def remember(cache: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+    """Store in one of the bounded caches (emptied when full: simple, and thread-safe enough)."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+def _epoch(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int | None:
+    """Seconds since the epoch (UTC), or None for an impossible date."""
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60):
+        return None
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if day > (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]:
+        return None
+    # Days from 1970-01-01 by the civil-calendar formula (no calendar/strptime import).
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    return days * 86400 + hour * 3600 + minute * 60 + second
+
+
+def parse_amz_date(text: str) -> int | None:
+    """Epoch seconds of a ``YYYYMMDDTHHMMSSZ`` timestamp, or None if it is not one."""
+    value = _DATES.get(text, -1)  # (-1 is no timestamp of this form)
+    if value != -1:
+        return value
+    value = _parse_amz_date(text)
+    remember(_DATES, text, value)
+    return value
+
+
+def _parse_amz_date(text: str) -> int | None:
+    if len(text) != 16 or text[8] != "T" or text[15] != "Z" or not (text[:8] + text[9:15]).isdigit() or not text.isascii():
+        return None
+    return _epoch(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]), int(text[11:13]), int(text[13:15]))
+
+
+def _parse_http_date(text: str) -> str | None:
+    """An IMF-fixdate ``Date`` header (``Fri, 24 May 2013 00:00:00 GMT``) as ``YYYYMMDDTHHMMSSZ``."""
+    parts = text.split()
+    if len(parts) != 6 or parts[5] != "GMT" or parts[2] not in _MONTHS or not parts[1].isdigit() or not parts[3].isdigit():
+        return None
+    hms = parts[4].split(":")
+    if len(hms) != 3 or not all(p.isdigit() and len(p) == 2 for p in hms):
+        return None
+    stamp = f"{int(parts[3]):04d}{_MONTHS[parts[2]]:02d}{int(parts[1]):02d}T{hms[0]}{hms[1]}{hms[2]}Z"
+    return stamp if parse_amz_date(stamp) is not None else None
+
+
+def is_sha256_hex(value: str) -> bool:
+    return len(value) == 64 and _HEX.issuperset(value)
+
+
+def hash_body(body: object) -> str:
+    """Hex SHA-256 of a body given as bytes, a binary file or an iterable of bytes,
+    read in 1 MiB blocks (constant memory)."""
+    if body is None or body == b"":
+        return EMPTY_SHA256
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return _sha256(body).hexdigest()
+    h = _sha256()
+    read = getattr(body, "read", None)
+    if read is not None:
+        while True:
+            block = read(_BLOCK)
+            if not block:
+                break
+            if isinstance(block, str):
+                raise PayloadError("body", "file is opened in text mode; open it in binary mode ('rb')")
+            h.update(block)
+        return h.hexdigest()
+    if not hasattr(body, "__iter__"):
+        raise PayloadError("body", f"must be bytes, a binary file or an iterable of bytes, not {type(body).__name__}")
+    for piece in body:
+        if not isinstance(piece, (bytes, bytearray, memoryview)):
+            raise PayloadError("body", f"iterator must yield bytes, not {type(piece).__name__}")
+        h.update(piece)
+    return h.hexdigest()
+
+
+class RequestAuth:
+    """What the request says about its own signature."""
+
+    __slots__ = (
+        "access_key",
+        "amz_date",
+        "date",
+        "expires",
+        "malformed",
+        "presigned",
+        "region",
+        "service",
+        "signature",
+        "signed_headers",
+        "token",
+    )
+
+    def __init__(self, presigned: bool) -> None:
+        self.presigned = presigned
+        self.malformed = "AuthorizationQueryParametersError" if presigned else "AuthorizationHeaderMalformed"
+        self.access_key = self.date = self.region = self.service = self.amz_date = self.signature = ""
+        self.signed_headers: tuple[str, ...] = ()
+        self.expires: int | None = None
+        self.token: str | None = None
+
+
+def query_value(value: str) -> str:
+    return unquote_to_bytes(value).decode("utf-8", "replace") if "%" in value or "+" in value else value
+
+
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+_QUERY_CHARS = frozenset(_UNRESERVED + "%=&")
+# The escapes SigV4 encoding writes: upper-case, of bytes that are not unreserved.
+_QUERY_ESCAPES = frozenset(f"{b:02X}" for b in range(256) if chr(b) not in _UNRESERVED)
+
+
+def signed_query_pairs(query: str) -> list[tuple[str, str]]:
+    """:func:`sigv4.urls.query_pairs`, skipping the decode/encode round trip for a
+    query already in SigV4 encoding (what signers send: it comes back unchanged)."""
+    if not query:
+        return []
+    if _QUERY_CHARS.issuperset(query):
+        escapes = query.split("%")
+        for i in range(1, len(escapes)):
+            if escapes[i][:2] not in _QUERY_ESCAPES:
+                return query_pairs(query)
+        pairs = []
+        for piece in query.split("&"):
+            if piece:
+                key, _, value = piece.partition("=")
+                if "=" in value:  # encoded as %3D by the spec step
+                    return query_pairs(query)
+                pairs.append((key, value))
+        return pairs
+    return query_pairs(query)
+
+
+def split_target(url: str) -> tuple[str, str, str | None]:
+    """(path, raw query, host from the URL or None) of a request target or full URL."""
+    if not isinstance(url, str):
+        raise SigningError("url", f"must be a str, not {type(url).__name__}")
+    if "://" not in url.partition("?")[0]:
+        path, _, query = url.partition("?")
+        return path, query.partition("#")[0], None
+    problem = None
+    try:
+        scheme, netloc, path, query = split_url(url)
+        host = host_header(scheme, netloc)
+    except SigningError as exc:
+        problem = exc.rule
+    if problem is not None:
+        raise VerificationError("InvalidRequest", f"url: {problem}")
+    return path, query, host
+
+
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def request_headers(headers: HeadersInput) -> dict[str, str]:
+    """Canonical header values by lower-case name (repeated names joined with
+    ``,``), as :func:`sigv4.canonical.collect_headers` computes them; a value
+    already in canonical form (the usual case) skips the trimming."""
+    canon: dict[str, str] = {}
+    if headers is None:
+        return canon
+    items = headers.items() if hasattr(headers, "items") else headers
+    problem = None
+    try:
+        for name, value in items:
+            if type(value) is not str:
+                value = value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(int(value))
+            if not name or not _TOKEN_CHARS.issuperset(name):
+                problem = f"name {name!r} is not an HTTP token"
+                break
+            if " ".join(value.split()) != value:  # not canonical already (canonical_header_value's last step)
+                value = canonical_header_value(name, value)
+            if "\x00" in value:
+                problem = f"{name}: value contains NUL"
+                break
+            lower = name.lower()
+            canon[lower] = canon[lower] + "," + value if lower in canon else value
+    except SigningError as exc:
+        problem = str(exc)
+    except (TypeError, ValueError, AttributeError):
+        problem = "headers must be a mapping or (name, value) pairs of strings"
+    if problem is not None:
+        raise VerificationError("InvalidRequest", f"header {problem}")
+    return canon
+
+
+def parse_credential(value: str, code: str) -> tuple[str, str, str, str]:
+    """``AKID/YYYYMMDD/region/service/aws4_request`` -> (access key, date, region,
+    service); a malformed one raises ``VerificationError(code)``."""
+    parts = value.rsplit("/", 4)
+    if len(parts) != 5 or not parts[0] or not parts[2] or not parts[3]:
+        expected = "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request"
+        raise VerificationError(code, f"the Credential is mal-formed; expecting {expected!r}, got {value!r}")
+    if parts[4] != "aws4_request":
+        raise VerificationError(code, f"the Credential terminator must be 'aws4_request', not {parts[4]!r}")
+    if len(parts[1]) != 8 or not parts[1].isdigit() or parse_amz_date(parts[1] + "T000000Z") is None:
+        raise VerificationError(code, f"the Credential date {parts[1]!r} is not YYYYMMDD")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _parse_credential(auth: RequestAuth, value: str) -> None:
+    auth.access_key, auth.date, auth.region, auth.service = parse_credential(value, auth.malformed)
+
+
+def _parse_signed_headers(auth: RequestAuth, value: str) -> None:
+    found = _SIGNED_HEADERS.get(value)
+    if found is None:
+        names = value.split(";")
+        if not all(names):
+            raise VerificationError(auth.malformed, f"SignedHeaders {value!r} has an empty name")
+        found = tuple(sorted({n.lower() for n in names}))
+        if "host" not in found:
+            raise VerificationError(auth.malformed, "SignedHeaders must include host")
+        remember(_SIGNED_HEADERS, value, found)
+    auth.signed_headers = found
+
+
+def _check_date(auth: RequestAuth, amz_date: str | None, what: str) -> None:
+    if amz_date is None or parse_amz_date(amz_date) is None:
+        code = auth.malformed if auth.presigned else "AccessDenied"
+        raise VerificationError(code, f"{what} must be a valid YYYYMMDDTHHMMSSZ date, got {amz_date!r}")
+    if amz_date[:8] != auth.date:
+        raise VerificationError(
+            auth.malformed, f"Invalid credential date {auth.date!r}: it is not the same as {what} {amz_date[:8]!r}"
+        )
+    auth.amz_date = amz_date
+
+
+def parse_header_auth(value: str, canon: dict[str, str]) -> RequestAuth:
+    auth = RequestAuth(presigned=False)
+    # Everything but the signature repeats from request to request: parsed once.
+    head, sep, sig = value.rpartition("Signature=")
+    cached = _AUTH_HEADS.get(head) if sep and "," not in sig else None
+    if cached is not None:
+        auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers = cached
+        auth.signature = sig.strip()
+        if not auth.signature:
+            raise VerificationError(auth.malformed, "the authorization header has no Signature=")
+    else:
+        _parse_header_fields(auth, value)
+        if sep and "," not in sig:
+            remember(_AUTH_HEADS, head, (auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers))
+    amz_date = canon.get("x-amz-date")
+    if amz_date is None and "date" in canon:
+        amz_date = _parse_http_date(canon["date"])
+        if amz_date is None:
+            raise VerificationError("AccessDenied", f"the Date header {canon['date']!r} is not an HTTP date")
+    _check_date(auth, amz_date, "X-Amz-Date")
+    auth.token = canon.get("x-amz-security-token")
+    return auth
+
+
+def _parse_header_fields(auth: RequestAuth, value: str) -> None:
+    algorithm, _, rest = value.strip().partition(" ")
+    if algorithm != ALGORITHM:
+        raise VerificationError(auth.malformed, f"the authorization mechanism {algorithm!r} is not supported; use {ALGORITHM}")
+    fields: dict[str, str] = {}
+    for part in rest.split(","):
+        name, eq, field = part.strip().partition("=")
+        if not part.strip():
+            continue
+        name = name.strip()
+        if not eq or name not in _AUTH_FIELDS or name in fields:
+            raise VerificationError(auth.malformed, f"the authorization header is malformed at {part.strip()!r}")
+        fields[name] = field.strip()
+    for name in _AUTH_FIELDS:
+        if not fields.get(name):
+            raise VerificationError(auth.malformed, f"the authorization header has no {name}=")
+    _parse_credential(auth, fields["Credential"])
+    _parse_signed_headers(auth, fields["SignedHeaders"])
+    auth.signature = fields["Signature"]
+
+
+def parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> RequestAuth:
+    auth = RequestAuth(presigned=True)
+    raw: dict[str, str] = {}  # as encoded in the query; decoded only where needed
+    for key, value in pairs:
+        if key in _QUERY_AUTH_NAMES:
+            if key in raw:
+                raise VerificationError(auth.malformed, f"{key} appears more than once")
+            raw[key] = value
+    for key in _QUERY_AUTH:
+        if not raw.get(key):
+            raise VerificationError(auth.malformed, f"Query-string authentication requires {key}")
+    if query_value(raw["X-Amz-Algorithm"]) != ALGORITHM:
+        raise VerificationError(auth.malformed, f'X-Amz-Algorithm only supports "{ALGORITHM}"')
+    credential = raw["X-Amz-Credential"]
+    cached = _CREDENTIALS.get(credential)
+    if cached is None:
+        _parse_credential(auth, query_value(credential))
+        remember(_CREDENTIALS, credential, (auth.access_key, auth.date, auth.region, auth.service))
+    else:
+        auth.access_key, auth.date, auth.region, auth.service = cached
+    _parse_signed_headers(auth, query_value(raw["X-Amz-SignedHeaders"]))
+    _check_date(auth, query_value(raw["X-Amz-Date"]), "X-Amz-Date")
+    expires = query_value(raw["X-Amz-Expires"])
+    if not expires.isdigit() or not expires.isascii() or len(expires) > 12:
+        raise VerificationError(auth.malformed, "X-Amz-Expires should be a number")
+    auth.expires = int(expires)
+    auth.signature = query_value(raw["X-Amz-Signature"])
+    token = raw.get("X-Amz-Security-Token")
+    auth.token = query_value(token) if token is not None else canon.get("x-amz-security-token")
+    return auth
