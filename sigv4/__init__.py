@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         InvalidURLError,
         PayloadError,
         SigningError,
+        VerificationError,
     )
     from .keys import signing_key
     from .providers.base import CredentialsRefreshWarning
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .settings import SigningSettings
     from .signer import SignedRequest, Signer
     from .tokens import DSQLClient, EKSClient, RDSClient
+    from .verifier import VerificationResult, Verifier
 
 # Public name -> the module (under sigv4) that defines it.
 _LAZY = {
@@ -61,6 +63,9 @@ _LAZY = {
     "RDSClient": "tokens",
     "DSQLClient": "tokens",
     "EKSClient": "tokens",
+    "Verifier": "verifier",
+    "VerificationResult": "verifier",
+    "VerificationError": "errors",
 }
 # Submodules reachable as attributes after a bare ``import sigv4``.
 _SUBMODULES = frozenset({"exceptions"})
@@ -84,6 +89,9 @@ __all__ = [
     "Signer",
     "SigningError",
     "SigningSettings",
+    "VerificationError",
+    "VerificationResult",
+    "Verifier",
     "canonical_request",
     "client",
     "credential_scope",

@@ -44,3 +44,63 @@ class PayloadError(SigningError):
 
 class InvalidTimeError(SigningError):
     """``now`` is not a timezone-aware datetime."""
+
+
+# HTTP status S3 answers each verification failure with (403 unless listed).
+_STATUS = {
+    "AuthorizationHeaderMalformed": 400,
+    "AuthorizationQueryParametersError": 400,
+    "BadDigest": 400,
+    "EntityTooLarge": 400,
+    "EntityTooSmall": 400,
+    "IncompleteBody": 400,
+    "InvalidArgument": 400,
+    "InvalidPolicyDocument": 400,
+    "InvalidRequest": 400,
+    "InvalidToken": 400,
+    "XAmzContentSHA256Mismatch": 400,
+}
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class VerificationError(Exception):
+    """A request failed signature verification (:class:`sigv4.Verifier`).
+
+    Not a :class:`SigningError` (nor a ``ValueError``): it is a verdict on a
+    received request, not bad input to the signer.  ``code`` is S3's error code
+    (``SignatureDoesNotMatch``, ``AccessDenied``, ...), ``message`` a readable
+    reason, ``status`` the HTTP status S3 answers with.  For
+    ``SignatureDoesNotMatch``, ``canonical_request`` and ``string_to_sign``
+    are what the verifier computed (as S3's error body carries them), else
+    ``None``.  No secret key is ever part of it.
+    """
+
+    def __init__(
+        self, code: str, message: str, *, canonical_request: str | None = None, string_to_sign: str | None = None
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.canonical_request = canonical_request
+        self.string_to_sign = string_to_sign
+        super().__init__(f"{code}: {message}")
+
+    @property
+    def status(self) -> int:
+        """The HTTP status to answer with (400 or 403)."""
+        return _STATUS.get(self.code, 403)
+
+    def to_xml(self, resource: str = "", request_id: str = "") -> str:
+        """An S3-shaped XML error body (``<Error><Code>...``)."""
+        parts = [f"<Code>{self.code}</Code>", f"<Message>{_xml_text(self.message)}</Message>"]
+        if self.canonical_request is not None:
+            parts.append(f"<CanonicalRequest>{_xml_text(self.canonical_request)}</CanonicalRequest>")
+        if self.string_to_sign is not None:
+            parts.append(f"<StringToSign>{_xml_text(self.string_to_sign)}</StringToSign>")
+        if resource:
+            parts.append(f"<Resource>{_xml_text(resource)}</Resource>")
+        if request_id:
+            parts.append(f"<RequestId>{_xml_text(request_id)}</RequestId>")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>"
