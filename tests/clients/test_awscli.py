@@ -26,7 +26,8 @@ pytestmark = pytest.mark.e2e
 
 def _aws(server: LoopbackS3, tmp_path: Path, *args: str, secret: str | None = None) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "aws-config"
-    config.write_text(f"[default]\nregion = {server.region}\ns3 =\n    addressing_style = path\n")
+    # AWS CLI v1 presigns with SigV2 unless told s3v4 (its signing of requests is SigV4 either way).
+    config.write_text(f"[default]\nregion = {server.region}\ns3 =\n    addressing_style = path\n    signature_version = s3v4\n")
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env.update(
         AWS_ACCESS_KEY_ID=server.access_key,
@@ -70,15 +71,15 @@ def test_presign_with_urllib_and_refusals(loopback: LoopbackS3, bucket: str, tmp
     assert signed.returncode == 0, signed.stderr
     url = signed.stdout.strip()
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=2" in url
-    with urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+    with urlopen(url, timeout=30) as response:
         assert response.read() == b"presigned content"
     flipped = url[:-1] + ("0" if url[-1] != "0" else "1")
     with pytest.raises(HTTPError) as caught:
-        urlopen(flipped, timeout=30)  # noqa: S310
+        urlopen(flipped, timeout=30)
     assert caught.value.code == 403 and b"<Code>SignatureDoesNotMatch</Code>" in caught.value.read()
     time.sleep(3.1)  # past X-Amz-Expires=2 (whole seconds in X-Amz-Date)
     with pytest.raises(HTTPError) as caught:
-        urlopen(url, timeout=30)  # noqa: S310
+        urlopen(url, timeout=30)
     assert caught.value.code == 403 and b"<Code>AccessDenied</Code>" in caught.value.read()
 
 
@@ -89,4 +90,3 @@ def test_wrong_secret_is_refused(loopback: LoopbackS3, bucket: str, tmp_path: Pa
     assert "SignatureDoesNotMatch" in result.stderr, result.stderr
     assert "refused.bin" not in loopback.store.buckets[bucket]
     assert [e.error_code for e in loopback.seen("PUT", "refused.bin")] == ["SignatureDoesNotMatch"]
-

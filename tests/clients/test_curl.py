@@ -46,7 +46,7 @@ def test_put_and_get(loopback: LoopbackS3, bucket: str, tmp_path: Path) -> None:
     digest = hashlib.sha256(BODY).hexdigest()
     # curl signs the x-amz-content-sha256 it is given (it does not hash an uploaded file itself).
     assert _curl(loopback, "-H", f"x-amz-content-sha256: {digest}", "-T", str(file), url) == (200, b"")
-    (put,) = loopback.seen("PUT")
+    (put,) = loopback.seen("PUT", "curl/")
     assert "x-amz-content-sha256" in put.headers["authorization"] and put.headers["x-amz-content-sha256"] == digest
     assert loopback.store.buckets[bucket]["curl/a key.txt"].data == BODY
     assert _curl(loopback, url) == (200, BODY)

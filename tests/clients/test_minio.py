@@ -62,10 +62,10 @@ def test_put_get_and_presign(loopback: LoopbackS3, bucket: str) -> None:
         response.release_conn()
 
     url = client.presigned_get_object(bucket, "minio/an object+name.bin", expires=timedelta(seconds=120))
-    with urlopen(url, timeout=30) as got:  # noqa: S310 - loopback
+    with urlopen(url, timeout=30) as got:
         assert got.read() == BODY
     with pytest.raises(HTTPError) as caught:
-        urlopen(url.replace("X-Amz-Expires=120", "X-Amz-Expires=121"), timeout=30)  # noqa: S310
+        urlopen(url.replace("X-Amz-Expires=120", "X-Amz-Expires=121"), timeout=30)
     assert caught.value.code == 403 and b"<Code>SignatureDoesNotMatch</Code>" in caught.value.read()
 
 
@@ -102,5 +102,5 @@ def test_refused(loopback: LoopbackS3, bucket: str) -> None:
 
     time.sleep(2.1)
     with pytest.raises(HTTPError) as caught_http:
-        urlopen(expired, timeout=30)  # noqa: S310
+        urlopen(expired, timeout=30)
     assert caught_http.value.code == 403 and b"<Code>AccessDenied</Code>" in caught_http.value.read()
