@@ -71,6 +71,7 @@ class Case:
     juicefs: Outcome
     verifier: Outcome
     why: str = ""  # which side is right, when the verdicts differ
+    stores: tuple[str, bytes] | None = None  # (key, data) a side that accepts must then hold
 
 
 def verdict(outcome: Outcome) -> str:
@@ -269,7 +270,7 @@ def _chunked(corrupt: Callable[[bytes], bytes] = lambda wire: wire, **kw: Any) -
     def run(t: Target) -> Outcome:
         trailer = kw.get("trailer")
         signer = t.signer(unsigned_payload=kw.get("unsigned", False))
-        signed = signer.sign_chunked("PUT", t.url("s/chunked"), _data(10 * CHUNK + 123), chunk_size=CHUNK, trailer=trailer)
+        signed = signer.sign_chunked("PUT", t.url(CHUNKED_STORES[0]), CHUNKED_STORES[1], chunk_size=CHUNK, trailer=trailer)
         wire = corrupt(b"".join(signed.body))  # type: ignore[arg-type]
         return t.send("PUT", signed.url, wire, signed.headers)
 
@@ -308,6 +309,7 @@ def _declared_length(delta: int) -> Callable[[Target], Outcome]:
     return run
 
 
+CHUNKED_STORES = ("s/chunked", _data(10 * CHUNK + 123))
 JUICEFS_TRAILERS = (
     "JuiceFS 1.4.2 answers every trailer mode 400 XAmzContentSHA256Mismatch whatever is sent; the AWS "
     "streaming vectors, botocore and SeaweedFS (test_e2e_streaming) accept these bytes: the verifier is right"
@@ -315,7 +317,7 @@ JUICEFS_TRAILERS = (
 
 CASES = [
     # header signing
-    Case("header-signed PUT", "adapters: test_put_get_head_delete_with_metadata", _put, OK, OK),
+    Case("header-signed PUT", "adapters: test_put_get_head_delete_with_metadata", _put, OK, OK, stores=("h/object", b"original")),
     Case("wrong secret", "adapters: test_wrong_secret_is_refused", lambda t: _put(t, secret=WRONG_SECRET), SDNM, SDNM),
     Case(
         "unknown access key",
@@ -365,7 +367,7 @@ CASES = [
     ),
     # presigned URLs
     Case("presigned GET", "presign: test_put_get_head_delete", _presigned(), OK, OK),
-    Case("presigned PUT", "presign: test_put_get_head_delete", _presigned_put, OK, OK),
+    Case("presigned PUT", "presign: test_put_get_head_delete", _presigned_put, OK, OK, stores=("p/put.txt", b"presigned put")),
     Case("presigned signature flipped", "presign: test_tampered_signature_is_refused", _presigned(mutate=_flip_last), SDNM, SDNM),
     Case("presigned key changed", "presign: test_tampered_key_is_refused", _presigned(mutate=_other_key), SDNM, SDNM),
     Case("presigned expiry changed", "presign: test_tampered_expiry_is_refused", _presigned(mutate=_expires), SDNM, SDNM),
@@ -395,7 +397,14 @@ CASES = [
         OK,
     ),
     # POST policies
-    Case("POST form", "post: test_upload_as_in_the_boto3_guide", _post(), NO_CONTENT, NO_CONTENT),
+    Case(
+        "POST form",
+        "post: test_upload_as_in_the_boto3_guide",
+        _post(),
+        NO_CONTENT,
+        NO_CONTENT,
+        stores=("f/upload.bin", POST_BODY),
+    ),
     Case(
         "POST ${filename}",
         "post: test_filename_placeholder",
@@ -485,7 +494,7 @@ CASES = [
     ),
     Case("POST to another bucket", "post: test_other_bucket", _post(other_bucket=True), DENIED, DENIED),
     # aws-chunked
-    Case("aws-chunked signed", "streaming: test_upload_with_requests_and_read_back", _chunked(), OK, OK),
+    Case("aws-chunked signed", "streaming: test_upload_with_requests_and_read_back", _chunked(), OK, OK, stores=CHUNKED_STORES),
     Case(
         "aws-chunked chunk signature flipped",
         "streaming: test_corrupted_chunk_signature_is_rejected",
@@ -533,6 +542,7 @@ CASES = [
         (400, "XAmzContentSHA256Mismatch"),
         OK,
         JUICEFS_TRAILERS,
+        stores=CHUNKED_STORES,
     ),
     Case(
         "aws-chunked unsigned trailer (crc32c)",
@@ -541,6 +551,7 @@ CASES = [
         (400, "XAmzContentSHA256Mismatch"),
         OK,
         JUICEFS_TRAILERS,
+        stores=CHUNKED_STORES,
     ),
     Case(
         "aws-chunked trailing checksum flipped",
@@ -587,6 +598,10 @@ def test_case(case: Case, side: str, request: pytest.FixtureRequest) -> None:
     assert stored.status == 200, stored.body
     expected = case.juicefs if side == "juicefs" else case.verifier
     assert case.run(target) == expected
+    if case.stores is not None and verdict(expected) == "accepted":
+        key, data = case.stores
+        read_back = _admin_request(target.server, "GET", target.path(key))
+        assert (read_back.status, read_back.body) == (200, data)
 
 
 def table() -> str:
