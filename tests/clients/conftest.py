@@ -42,10 +42,21 @@ def loopback() -> Iterator[LoopbackS3]:
     assert not server.failures, server.failures
 
 
-@pytest.fixture
-def loopback_tls(tls_files: tuple[str, str]) -> Iterator[LoopbackS3]:
-    """The same over TLS (clients that only use trailing checksums over HTTPS need it)."""
-    server = LoopbackS3(tls=tls_files).start()
+@pytest.fixture(params=["wsgi", "asgi"])
+def loopback_both(request: pytest.FixtureRequest) -> Iterator[LoopbackS3]:
+    """The app behind ``sigv4.wsgi.SigV4Middleware``, then behind ``sigv4.asgi.SigV4Middleware``."""
+    server = LoopbackS3(interface=str(request.param)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert not server.failures, server.failures
+
+
+@pytest.fixture(params=["wsgi", "asgi"])
+def loopback_tls(tls_files: tuple[str, str], request: pytest.FixtureRequest) -> Iterator[LoopbackS3]:
+    """The same over TLS (botocore sends trailing checksums over HTTPS only), WSGI then ASGI."""
+    server = LoopbackS3(tls=tls_files, interface=str(request.param)).start()
     try:
         yield server
     finally:

@@ -24,7 +24,9 @@ against it and against the JuiceFS gateway.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import io
 import re
 import ssl
 import sys
@@ -34,6 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -44,6 +47,7 @@ from sigv4.testing import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+ASGIApp = Callable[[dict[str, Any], Callable[[], Any], Callable[[dict[str, Any]], Any]], Any]
 
 REGION = "us-east-1"
 NS = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -482,6 +486,126 @@ class _Body:
         return True
 
 
+def _run_wsgi(app: WSGIApp, environ: Environ, answer: dict[str, Any]) -> bytes:
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        answer["status"], answer["headers"] = status, response_headers
+        return lambda data: None
+
+    result = app(environ, start_response)
+    try:
+        return b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+
+
+def _scope(method: str, target: str, headers: Iterable[tuple[str, str]], owner: LoopbackS3, client: Any) -> dict[str, Any]:
+    path, _, query = target.partition("?")
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": owner.scheme,
+        "path": unquote(path),
+        "raw_path": path.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "root_path": "",
+        "headers": [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers],
+        "client": (client[0], client[1]),
+        "server": (owner.host, owner.port),
+    }
+
+
+async def _run_asgi(app: ASGIApp, scope: dict[str, Any], body: _Body) -> tuple[int, list[tuple[str, str]], bytes]:
+    """One request through an ASGI app; the body is read (blocking) as the app asks for it."""
+    state = {"more": True, "status": 0}
+    headers: list[tuple[str, str]] = []
+    content: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        if not state["more"]:
+            return {"type": "http.disconnect"}
+        data = body.read(65536)
+        state["more"] = bool(data)
+        return {"type": "http.request", "body": data, "more_body": bool(data)}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            state["status"] = int(message["status"])
+            headers.extend((name.decode("latin-1"), value.decode("latin-1")) for name, value in message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            content.append(bytes(message.get("body", b"")))
+
+    await app(scope, receive, send)
+    return int(state["status"]), headers, b"".join(content)
+
+
+def asgi_s3(store: S3App, verifier: Any) -> ASGIApp:
+    """The same storage as an ASGI app (its body gathered, then handed to :class:`S3App`)."""
+
+    async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+        pieces = []
+        while True:
+            message = await receive()
+            pieces.append(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = scope["raw_path"].decode("latin-1") + (f"?{query}" if query else "")
+        environ: Environ = {
+            "REQUEST_METHOD": scope["method"],
+            "REQUEST_URI": target,
+            "wsgi.input": io.BytesIO(b"".join(pieces)),
+            "wsgi.url_scheme": scope.get("scheme", "http"),
+        }
+        for name, value in scope["headers"]:
+            key = name.decode("latin-1").upper().replace("-", "_")
+            value_text = value.decode("latin-1")
+            if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                environ[key] = value_text
+            else:
+                environ[f"HTTP_{key}"] = f"{environ[f'HTTP_{key}']},{value_text}" if f"HTTP_{key}" in environ else value_text
+        answer: dict[str, Any] = {}
+        is_form = environ.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data")
+        if scope["method"] == "POST" and is_form and "?" not in target:
+            content = b"".join(
+                form_upload(store, verifier, environ, lambda status, headers: answer.update(status=status, headers=headers))
+            )
+        else:
+            content = _run_wsgi(store, environ, answer)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": int(answer["status"].split()[0]),
+                "headers": [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in answer["headers"]],
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
+
+    return app
+
+
+def build_asgi_stack(verifier: Any, store: S3App) -> ASGIApp:
+    """``sigv4.asgi.SigV4Middleware`` in front of the storage; browser forms bypass it (their
+    signature is in the form, checked by :func:`form_upload`)."""
+    from sigv4.asgi import SigV4Middleware  # type: ignore[import-not-found,unused-ignore]
+
+    inner = asgi_s3(store, verifier)
+    protected = SigV4Middleware(inner, verifier)
+
+    async def stack(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+        headers = {name.lower(): value for name, value in scope["headers"]}
+        is_form = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        if scope["method"] == "POST" and is_form and not scope.get("query_string"):
+            await inner(scope, receive, send)
+        else:
+            await protected(scope, receive, send)
+
+    return stack
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -546,20 +670,14 @@ class _Handler(BaseHTTPRequestHandler):
         if chunked:
             environ["HTTP_TRANSFER_ENCODING"] = headers["transfer-encoding"]
         answer: dict[str, Any] = {}
-
-        def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
-            answer["status"], answer["headers"] = status, response_headers
-            return lambda data: None
-
         try:
-            result = owner.app(environ, start_response)
-            try:
-                content = b"".join(result)
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
-        except Exception as e:
+            if owner.interface == "asgi":
+                scope = _scope(self.command, self.path, self.headers.items(), owner, self.client_address)
+                status, answer["headers"], content = asyncio.run(_run_asgi(owner.app, scope, body))  # type: ignore[arg-type]
+                answer["status"] = f"{status} {HTTPStatus(status).phrase}"
+            else:
+                content = _run_wsgi(owner.app, environ, answer)
+        except Exception as e:  # a bug in the app must answer 500 and be seen by the test
             owner.failures.append(e)
             content = error_body("InternalError", f"{type(e).__name__}: {e}")
             answer = {"status": "500 Internal Server Error", "headers": [("Content-Type", "application/xml")]}
@@ -588,7 +706,9 @@ class _Server(ThreadingHTTPServer):
 class LoopbackS3:
     """The in-memory S3 app behind the verifier, served on 127.0.0.1 on a free port."""
 
-    def __init__(self, *, tls: tuple[str, str] | None = None, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self, *, tls: tuple[str, str] | None = None, clock: Callable[[], float] | None = None, interface: str = "wsgi"
+    ) -> None:
         import sigv4
 
         self.host = "127.0.0.1"
@@ -598,7 +718,10 @@ class LoopbackS3:
         self.keys = {self.access_key: sigv4.Credentials(self.access_key, self.secret_key)}
         self.verifier = sigv4.Verifier(self.keys.get, **({"clock": clock} if clock else {}))  # type: ignore[attr-defined]
         self.store = S3App()
-        self.app: WSGIApp = build_stack(self.verifier, self.store)
+        self.interface = interface
+        self.app: Any = (
+            build_asgi_stack(self.verifier, self.store) if interface == "asgi" else build_stack(self.verifier, self.store)
+        )
         self.exchanges: list[Exchange] = []
         self.failures: list[BaseException] = []
         self._flip: tuple[str, str, int] | None = None
@@ -643,4 +766,4 @@ class LoopbackS3:
         return [e for e in self.exchanges if (method is None or e.method == method) and contains in e.target]
 
     def __repr__(self) -> str:
-        return f"LoopbackS3({self.endpoint!r})"
+        return f"LoopbackS3({self.endpoint!r}, {self.interface})"

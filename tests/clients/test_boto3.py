@@ -75,7 +75,8 @@ def test_upload_file_multipart_over_tls(loopback_tls: LoopbackS3, tls_files: tup
     assert hashlib.sha256(got).digest() == hashlib.sha256(file.read_bytes()).digest()
 
 
-def test_put_get_over_http_signs_the_payload_hash(loopback: LoopbackS3, bucket: str) -> None:
+def test_put_get_over_http_signs_the_payload_hash(loopback_both: LoopbackS3) -> None:
+    loopback, bucket = loopback_both, new_bucket(loopback_both)
     s3 = _client(loopback)
     body = b"plain http body\n" * 100
     s3.put_object(Bucket=bucket, Key="plain", Body=body, Metadata={"owner": "zoe"})
@@ -123,9 +124,10 @@ def test_trailer_body_changed_in_transit_is_refused(loopback_tls: LoopbackS3, tl
     assert "changed" not in loopback_tls.store.buckets[bucket]
 
 
-def test_signed_body_changed_in_transit_is_refused(loopback: LoopbackS3, bucket: str) -> None:
+def test_signed_body_changed_in_transit_is_refused(loopback_both: LoopbackS3) -> None:
     from botocore.exceptions import ClientError
 
+    loopback, bucket = loopback_both, new_bucket(loopback_both)
     loopback.corrupt_next_body(3)
     with pytest.raises(ClientError) as caught:
         _client(loopback).put_object(Bucket=bucket, Key="changed", Body=b"signed payload")
