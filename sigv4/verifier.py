@@ -60,9 +60,10 @@ from .urls import host_header, query_pairs, split_url, unquote_to_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable
 
     from .canonical import HeadersInput
+    from .verify_chunked import ChunkDecoder, VerifiedStream
 
 __all__ = ["Verifier", "VerificationResult", "parse_amz_date", "parse_credential", "hash_body", "split_target"]
 
@@ -303,14 +304,21 @@ class Verifier:
         :meth:`verify_chunked`."""
         return self._verify(method, url, headers, body, chunked=False)[0]
 
-    def verify_chunked(self, method: str, url: str, headers: HeadersInput, body: Iterable[bytes]) -> Iterator[bytes]:
+    def verify_chunked(self, method: str, url: str, headers: HeadersInput, body: Iterable[bytes]) -> VerifiedStream:
         """Verify an ``aws-chunked`` upload: the seed signature now, each chunk while
-        iterating.  Returns an iterator of the decoded data, yielding a chunk's
-        bytes only once its signature is verified; see :mod:`sigv4.verify_chunked`."""
+        iterating.  Returns an iterator of the decoded data (with ``.result``),
+        yielding a chunk's bytes only once its signature is verified; see
+        :mod:`sigv4.verify_chunked`."""
         from .verify_chunked import verify_chunked
 
-        chunks: Iterator[bytes] = verify_chunked(self, method, url, headers, body)
-        return chunks
+        return verify_chunked(self, method, url, headers, body)
+
+    def chunk_decoder(self, method: str, url: str, headers: HeadersInput) -> ChunkDecoder:
+        """Verify an aws-chunked seed request now; the returned
+        :class:`sigv4.verify_chunked.ChunkDecoder` verifies the body pushed to it."""
+        from .verify_chunked import chunk_decoder
+
+        return chunk_decoder(self, method, url, headers)
 
     def verify_post(
         self,

@@ -7,9 +7,11 @@ modes) and returns an iterator over the decoded data.  The wire bytes are
 read in pieces of any size; each signed chunk is hashed while it arrives and
 its bytes are yielded only after its chained signature is verified, so memory
 holds at most one chunk (at most :data:`MAX_CHUNK_SIZE`) whatever the size of
-the upload.  ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` chunks carry no signature:
-their bytes are yielded as they arrive and only the trailing checksum, at the
-end, vouches for them.
+the upload.  :class:`ChunkDecoder` is the same check pushed piece by piece
+(``feed``/``finish``), for callers that receive the body asynchronously.
+``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` chunks carry no signature: their
+bytes are yielded as they arrive and only the trailing checksum, at the end,
+vouches for them.  Lines end with CRLF, strictly.
 
 Errors (:class:`sigv4.VerificationError`): a wrong chunk or trailer signature
 ``SignatureDoesNotMatch``; a wrong trailing checksum ``BadDigest``; a stream
@@ -41,9 +43,9 @@ if TYPE_CHECKING:
 
     from .canonical import HeadersInput
     from .checksums import Checksum
-    from .verifier import Verifier
+    from .verifier import VerificationResult, Verifier
 
-__all__ = ["verify_chunked", "MAX_CHUNK_SIZE", "MODES"]
+__all__ = ["verify_chunked", "chunk_decoder", "ChunkDecoder", "VerifiedStream", "MAX_CHUNK_SIZE", "MODES"]
 
 #: The largest signed chunk accepted (its bytes are held until its signature is checked).
 MAX_CHUNK_SIZE = 16 << 20
@@ -63,70 +65,6 @@ def _incomplete(message: str) -> VerificationError:
     return VerificationError("IncompleteBody", message)
 
 
-class _Reader:
-    """Pulls bytes from the wire pieces: lines, or runs of exactly n bytes."""
-
-    __slots__ = ("_it", "_piece", "_pos", "_view")
-
-    def __init__(self, pieces: Iterable[bytes]) -> None:
-        self._it = iter(pieces)
-        self._piece = b""
-        self._view = memoryview(b"")
-        self._pos = 0
-
-    def _more(self) -> bool:
-        for piece in self._it:
-            if not isinstance(piece, bytes):
-                if not isinstance(piece, (bytearray, memoryview)):
-                    raise PayloadError("body", f"an aws-chunked body must yield bytes, not {type(piece).__name__}")
-                piece = bytes(piece)  # a buffer the producer may reuse: copy it
-            if piece:
-                self._piece, self._view, self._pos = piece, memoryview(piece), 0
-                return True
-        return False
-
-    def at_eof(self) -> bool:
-        return self._pos >= len(self._piece) and not self._more()
-
-    def line(self) -> bytes | None:
-        """The next line without its CRLF (or LF); None at a clean end of stream."""
-        parts: list[bytes] = []
-        size = 0
-        while True:
-            if self._pos >= len(self._piece) and not self._more():
-                if parts:
-                    raise _incomplete("the stream ended inside a chunk header or trailer line")
-                return None
-            end = self._piece.find(b"\n", self._pos)
-            if end != -1:
-                parts.append(self._piece[self._pos : end])
-                self._pos = end + 1
-                text = b"".join(parts)
-                return text[:-1] if text.endswith(b"\r") else text
-            parts.append(self._piece[self._pos :])
-            size += len(self._piece) - self._pos
-            self._pos = len(self._piece)
-            if size > _MAX_LINE:
-                raise _framing(f"a chunk header or trailer line is longer than {_MAX_LINE} bytes")
-
-    def take(self, n: int) -> Iterator[memoryview]:
-        """Exactly n bytes, as views of the pieces they arrived in."""
-        while n:
-            if self._pos >= len(self._piece) and not self._more():
-                raise _incomplete("the stream ended inside a chunk")
-            end = min(self._pos + n, len(self._piece))
-            yield self._view[self._pos : end]
-            n -= end - self._pos
-            self._pos = end
-
-    def crlf(self) -> None:
-        got = b"".join(bytes(v) for v in self.take(2)) if not self.at_eof() else b""
-        if got != b"\r\n":
-            if not got:
-                raise _incomplete("the stream ended after a chunk's data")
-            raise _framing("a chunk's data is not followed by CRLF (wrong chunk size?)")
-
-
 def _chunk_header(line: bytes, signed: bool) -> tuple[int, str | None]:
     size_text, _, ext = line.partition(b";")
     if not size_text or len(size_text) > 16 or not _HEXDIGITS.issuperset(size_text):
@@ -144,9 +82,201 @@ def _chunk_header(line: bytes, signed: bool) -> tuple[int, str | None]:
     return size, sig.decode("ascii")
 
 
-def verify_chunked(verifier: Verifier, method: str, url: str, headers: HeadersInput, body: Iterable[bytes]) -> Iterator[bytes]:
-    """See :meth:`sigv4.Verifier.verify_chunked`.  Raises for the seed request now;
-    the returned iterator raises for a bad chunk, trailer or length."""
+_HEADER, _DATA, _DATA_END, _FINAL, _TRAILER, _END = range(6)
+
+
+class ChunkDecoder:
+    """Decodes and verifies an aws-chunked body pushed in pieces of any size:
+    ``feed(piece)`` returns the data verified so far (a list of bytes),
+    ``finish()`` checks the end of the stream (final chunk, length, trailer).
+    ``result`` is the seed request's :class:`sigv4.VerificationResult`."""
+
+    __slots__ = (
+        "_amz_date",
+        "_checksum",
+        "_given",
+        "_hash",
+        "_key",
+        "_left",
+        "_line",
+        "_parts",
+        "_previous",
+        "_scope",
+        "_state",
+        "_trailer",
+        "_trailer_order",
+        "algorithm",
+        "decoded_length",
+        "received",
+        "result",
+    )
+
+    def __init__(self, result: VerificationResult, key: bytes | None, decoded_length: int, algorithm: str | None) -> None:
+        self.result = result
+        self.decoded_length = decoded_length
+        self.algorithm = algorithm
+        self.received = 0  # decoded bytes announced by the chunk headers so far
+        self._key = key  # None: unsigned chunks
+        self._amz_date = result.amz_date
+        self._scope = f"{result.amz_date[:8]}/{result.region}/{result.service}/aws4_request"
+        self._previous = result.signature
+        self._checksum: Checksum | None = new_checksum(algorithm) if algorithm is not None else None
+        self._state = _HEADER
+        self._line = bytearray()
+        self._left = 0
+        self._hash = sha256()
+        self._parts: list[memoryview] = []
+        self._given = ""
+        self._trailer: dict[str, str] = {}
+        self._trailer_order: list[str] = []
+
+    def feed(self, piece: bytes) -> list[bytes]:
+        if type(piece) is not bytes:
+            if not isinstance(piece, (bytearray, memoryview)):
+                raise PayloadError("body", f"an aws-chunked body must yield bytes, not {type(piece).__name__}")
+            piece = bytes(piece)  # a buffer the producer may reuse: copy it
+        out: list[bytes] = []
+        view = memoryview(piece)
+        pos, end = 0, len(piece)
+        while pos < end:
+            if self._state == _DATA:
+                take = min(self._left, end - pos)
+                part = view[pos : pos + take]
+                pos += take
+                self._left -= take
+                if self._key is None:
+                    if self._checksum is not None:
+                        self._checksum.update(part)
+                    out.append(piece if take == end else part.tobytes())
+                else:
+                    self._hash.update(part)
+                    self._parts.append(part)
+                if not self._left:
+                    if self._key is not None:
+                        self._end_signed_chunk(out)
+                    self._state = _DATA_END
+                continue
+            if self._state == _END:
+                raise _framing("data after the end of the aws-chunked body")
+            newline = piece.find(b"\n", pos)
+            if newline == -1:
+                self._line += view[pos:]
+                if len(self._line) > _MAX_LINE:
+                    raise _framing(f"a chunk header or trailer line is longer than {_MAX_LINE} bytes")
+                break
+            self._line += view[pos : newline + 1]
+            pos = newline + 1
+            line = bytes(self._line)
+            self._line.clear()
+            if not line.endswith(b"\r\n"):
+                raise _framing("a chunk header or trailer line does not end with CRLF")
+            self._on_line(line[:-2], out)
+        return out
+
+    def _end_signed_chunk(self, out: list[bytes]) -> None:
+        sts = chunk_string_to_sign(self._amz_date, self._scope, self._previous, self._hash.hexdigest())
+        self._previous = signature(self._key, sts)  # type: ignore[arg-type]
+        if not hmac.compare_digest(self._previous.encode("ascii"), self._given.encode("ascii")):
+            raise VerificationError("SignatureDoesNotMatch", "a chunk's signature does not match", string_to_sign=sts)
+        checksum = self._checksum
+        for part in self._parts:
+            if checksum is not None:
+                checksum.update(part)
+            out.append(part.tobytes())
+        self._parts = []
+        self._hash = sha256()
+
+    def _on_line(self, line: bytes, out: list[bytes]) -> None:
+        state = self._state
+        if state == _HEADER:
+            size, given = _chunk_header(line, self._key is not None)
+            self.received += size
+            if self.received > self.decoded_length:
+                raise _incomplete(f"the chunks hold more than x-amz-decoded-content-length={self.decoded_length} bytes")
+            self._given = given or ""
+            if size:
+                self._left = size
+                self._state = _DATA
+                return
+            if self._key is not None:
+                self._end_signed_chunk(out)
+            if self.received != self.decoded_length:
+                raise _incomplete(
+                    f"the chunks hold {self.received} bytes, not x-amz-decoded-content-length={self.decoded_length}"
+                )
+            self._state = _FINAL if self.algorithm is None else _TRAILER
+        elif state == _DATA_END:
+            if line:
+                raise _framing("a chunk's data is not followed by CRLF (wrong chunk size?)")
+            self._state = _HEADER
+        elif state == _FINAL:
+            if line:
+                raise _framing("the final chunk must be followed by CRLF and the end of the stream")
+            self._state = _END
+        elif not line:  # _TRAILER: the blank line ends it
+            self._check_trailer()
+            self._state = _END
+        else:
+            name, colon, value = line.decode("latin-1").partition(":")
+            name = name.lower()
+            if not colon or not name or name in self._trailer or name.strip(" \t") != name:
+                raise _framing(f"bad trailer line {line[:40]!r}")
+            self._trailer[name] = value.strip(" \t")
+            self._trailer_order.append(name)
+
+    def finish(self) -> None:
+        """The stream has ended: it must have ended where a body may end."""
+        if self._state == _TRAILER and not self._line and self._trailer:
+            self._check_trailer()  # the closing blank line is optional
+            self._state = _END
+        if self._state != _END or self._line:
+            raise _incomplete("the aws-chunked body ended early")
+
+    def _check_trailer(self) -> None:
+        fields, key = self._trailer, self._key
+        name = _CHECKSUM_PREFIX + str(self.algorithm)
+        if name not in fields or (key is not None and _TRAILER_SIG not in fields):
+            raise _incomplete(f"the trailer has no {name if name not in fields else _TRAILER_SIG}")
+        if key is not None:
+            canonical = "".join(f"{n}:{fields[n]}\n" for n in self._trailer_order if n != _TRAILER_SIG)
+            sts = trailer_string_to_sign(self._amz_date, self._scope, self._previous, canonical)
+            if not hmac.compare_digest(signature(key, sts).encode("ascii"), fields[_TRAILER_SIG].encode("ascii", "replace")):
+                raise VerificationError("SignatureDoesNotMatch", "the trailer's signature does not match", string_to_sign=sts)
+        assert self._checksum is not None
+        if not hmac.compare_digest(b64(self._checksum.digest()).encode("ascii"), fields[name].encode("ascii", "replace")):
+            raise VerificationError(
+                "BadDigest", f"The {str(self.algorithm).upper()} you specified did not match the calculated checksum."
+            )
+
+
+class VerifiedStream:
+    """The decoded data of a verified aws-chunked body, an iterator of bytes;
+    ``result`` is the seed request's :class:`sigv4.VerificationResult` and
+    ``decoded_length`` the announced length."""
+
+    __slots__ = ("_gen", "decoded_length", "result")
+
+    def __init__(self, decoder: ChunkDecoder, pieces: Iterable[bytes]) -> None:
+        self.result = decoder.result
+        self.decoded_length = decoder.decoded_length
+        self._gen = _run(decoder, pieces)
+
+    def __iter__(self) -> VerifiedStream:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._gen)
+
+
+def _run(decoder: ChunkDecoder, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield from decoder.feed(piece)
+    decoder.finish()
+
+
+def chunk_decoder(verifier: Verifier, method: str, url: str, headers: HeadersInput) -> ChunkDecoder:
+    """Verify the seed request (raising now if it is wrong) and return the decoder
+    for its body."""
     result, key, canon = verifier.verify_seed(method, url, headers)
     mode = result.payload_hash
     if mode not in MODES:
@@ -159,89 +289,17 @@ def verify_chunked(verifier: Verifier, method: str, url: str, headers: HeadersIn
         trailer = canon.get("x-amz-trailer", "").lower()
         algorithm = trailer[len(_CHECKSUM_PREFIX) :] if trailer.startswith(_CHECKSUM_PREFIX) else ""
         if algorithm not in ALGORITHMS:
+            names = ",".join(ALGORITHMS)
             raise VerificationError(
-                "InvalidRequest", f"x-amz-trailer must name one of x-amz-checksum-{{{','.join(ALGORITHMS)}}}, got {trailer!r}"
+                "InvalidRequest", f"x-amz-trailer must name one of x-amz-checksum-{{{names}}}, got {trailer!r}"
             )
+    return ChunkDecoder(result, None if mode == STREAMING_UNSIGNED_PAYLOAD_TRAILER else key, int(decoded), algorithm)
+
+
+def verify_chunked(verifier: Verifier, method: str, url: str, headers: HeadersInput, body: Iterable[bytes]) -> VerifiedStream:
+    """See :meth:`sigv4.Verifier.verify_chunked`.  Raises for the seed request now;
+    the returned iterator raises for a bad chunk, trailer or length."""
+    decoder = chunk_decoder(verifier, method, url, headers)
     if body is None or isinstance(body, (str, bytes, bytearray, memoryview)):
         body = [body.encode("latin-1") if isinstance(body, str) else bytes(body or b"")]
-    if mode == STREAMING_UNSIGNED_PAYLOAD_TRAILER:
-        return _decode(body, None, result.amz_date, "", "", int(decoded), algorithm)
-    scope = f"{result.amz_date[:8]}/{result.region}/{result.service}/aws4_request"
-    return _decode(body, key, result.amz_date, scope, result.signature, int(decoded), algorithm)
-
-
-def _decode(
-    pieces: Iterable[bytes], key: bytes | None, amz_date: str, scope: str, seed: str, decoded: int, algorithm: str | None
-) -> Iterator[bytes]:
-    reader = _Reader(pieces)
-    signed = key is not None
-    previous = seed
-    checksum: Checksum | None = new_checksum(algorithm) if algorithm is not None else None
-    total = 0
-    while True:
-        line = reader.line()
-        if line is None:
-            raise _incomplete("the stream ended before the final (zero-length) chunk")
-        size, given = _chunk_header(line, signed)
-        total += size
-        if total > decoded:
-            raise _incomplete(f"the chunks hold more than x-amz-decoded-content-length={decoded} bytes")
-        if not signed:
-            for part in reader.take(size):
-                if checksum is not None:
-                    checksum.update(part)
-                yield part.tobytes()
-        else:
-            h = sha256()
-            parts = []
-            for part in reader.take(size):
-                h.update(part)
-                parts.append(part)
-            sts = chunk_string_to_sign(amz_date, scope, previous, h.hexdigest())
-            previous = signature(key, sts)  # type: ignore[arg-type]
-            if not hmac.compare_digest(previous.encode("ascii"), given.encode("ascii")):  # type: ignore[union-attr]
-                raise VerificationError("SignatureDoesNotMatch", "a chunk's signature does not match", string_to_sign=sts)
-            for part in parts:
-                if checksum is not None:
-                    checksum.update(part)
-                yield part.tobytes()
-        if size == 0:
-            break
-        reader.crlf()
-    if total != decoded:
-        raise _incomplete(f"the chunks hold {total} bytes, not x-amz-decoded-content-length={decoded}")
-    if algorithm is None:
-        if reader.line() != b"" or not reader.at_eof():
-            raise _framing("the final chunk must be followed by CRLF and the end of the stream")
-        return
-    _check_trailer(reader, key, amz_date, scope, previous, algorithm, checksum)
-
-
-def _check_trailer(
-    reader: _Reader, key: bytes | None, amz_date: str, scope: str, previous: str, algorithm: str, checksum: Checksum | None
-) -> None:
-    fields: dict[str, str] = {}
-    order: list[str] = []
-    while True:
-        line = reader.line()
-        if line is None or line == b"":
-            break
-        name, colon, value = line.decode("latin-1").partition(":")
-        name = name.strip().lower()
-        if not colon or not name or name in fields:
-            raise _framing(f"bad trailer line {line[:40]!r}")
-        fields[name] = value.strip()
-        order.append(name)
-    if not reader.at_eof():
-        raise _framing("data after the trailer")
-    name = _CHECKSUM_PREFIX + algorithm
-    if name not in fields or (key is not None and _TRAILER_SIG not in fields):
-        raise _incomplete(f"the trailer has no {name if name not in fields else _TRAILER_SIG}")
-    if key is not None:
-        canonical = "".join(f"{n}:{fields[n]}\n" for n in order if n != _TRAILER_SIG)
-        sts = trailer_string_to_sign(amz_date, scope, previous, canonical)
-        if not hmac.compare_digest(signature(key, sts).encode("ascii"), fields[_TRAILER_SIG].encode("ascii", "replace")):
-            raise VerificationError("SignatureDoesNotMatch", "the trailer's signature does not match", string_to_sign=sts)
-    assert checksum is not None
-    if not hmac.compare_digest(b64(checksum.digest()).encode("ascii"), fields[name].encode("ascii", "replace")):
-        raise VerificationError("BadDigest", f"The {algorithm.upper()} you specified did not match the calculated checksum.")
+    return VerifiedStream(decoder, body)
