@@ -716,7 +716,11 @@ class LoopbackS3:
         self.access_key = DEFAULT_ACCESS_KEY
         self.secret_key = DEFAULT_SECRET_KEY
         self.keys = {self.access_key: sigv4.Credentials(self.access_key, self.secret_key)}
-        self.verifier = sigv4.Verifier(self.keys.get, **({"clock": clock} if clock else {}))  # type: ignore[attr-defined]
+        #: Seconds added to the verifier's clock (``time.time`` unless ``clock`` is given): a test moves
+        #: the server's time forward to see a presigned URL expire without sleeping.
+        self.clock_offset = 0.0
+        base = clock or time.time
+        self.verifier = sigv4.Verifier(self.keys.get, clock=lambda: base() + self.clock_offset)
         self.store = S3App()
         self.interface = interface
         self.app: Any = (

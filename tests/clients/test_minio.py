@@ -98,9 +98,7 @@ def test_refused(loopback: LoopbackS3, bucket: str) -> None:
     expired = _client(loopback).presigned_get_object(bucket, "refused", expires=timedelta(seconds=1))
     assert "refused" not in loopback.store.buckets[bucket] and "changed" not in loopback.store.buckets[bucket]
     loopback.store.put(bucket, "refused", b"now here")
-    import time
-
-    time.sleep(2.1)
+    loopback.clock_offset = 2.0  # past X-Amz-Expires=1
     with pytest.raises(HTTPError) as caught_http:
         urlopen(expired, timeout=30)
     assert caught_http.value.code == 403 and b"<Code>AccessDenied</Code>" in caught_http.value.read()
