@@ -654,6 +654,7 @@ class _Handler(BaseHTTPRequestHandler):
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": owner.scheme,
             "wsgi.input": body,
+            "wsgi.input_terminated": True,  # read() returns b"" at the end, with or without CONTENT_LENGTH
             "wsgi.errors": sys.stderr,
             "wsgi.multithread": True,
             "wsgi.multiprocess": False,
