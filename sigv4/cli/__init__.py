@@ -28,6 +28,7 @@ _COMMANDS = {
     "demo": ("demo", "run"),
     "eks-token": ("tokens", "run_eks"),
     "rds-token": ("tokens", "run_rds"),
+    "verify": ("verify", "run"),
 }
 
 _EPILOG = """\
@@ -156,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hostname", required=True, metavar="H", help="the DB instance or cluster endpoint")
     p.add_argument("--port", required=True, type=_port, metavar="P", help="its port")
     p.add_argument("--username", required=True, metavar="U", help="the database user")
+    _auth_options(p)
+
+    p = sub.add_parser("verify", help="check the SigV4 signature of a saved HTTP request (debugging)")
+    p.add_argument("file", metavar="FILE", help="the raw request: request line, headers, empty line, body (- for stdin)")
+    p.add_argument("--at", choices=("request", "now"), default="request", help="check at the request's own date (default) or now")
+    p.add_argument("--host", metavar="H", help="the Host, if the saved request has no Host header")
+    p.add_argument(
+        "--skew", metavar="N", type=_positive_int, default=900, help="clock skew tolerated with --at now (default 900 s)"
+    )
+    p.add_argument("--max-expires", metavar="N", type=_positive_int, default=604800, help="longest X-Amz-Expires accepted")
     _auth_options(p)
     return parser
 
