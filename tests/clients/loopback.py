@@ -1,4 +1,5 @@
-"""An in-memory S3-compatible service on 127.0.0.1, built on ``sigv4.wsgi.SigV4Middleware``.
+"""An in-memory S3-compatible service on 127.0.0.1, built on ``sigv4.wsgi.SigV4Middleware``
+(or ``sigv4.asgi.SigV4Middleware``).
 
 Real clients (boto3, the AWS CLI, the AWS SDK for JavaScript, curl, minio-py, aws-sdk-go-v2) talk
 to it, so what they send is checked by our verifier alone: the app behind the middleware never
@@ -9,13 +10,16 @@ Pieces:
 * :class:`S3App`: a WSGI app keeping buckets and objects in dicts. PUT/GET/HEAD/DELETE object,
   CreateBucket, ListObjectsV2 (minimal XML), multipart upload (Create/UploadPart/Complete/Abort)
   and ``Range`` GETs. It sits behind the middleware.
-* :func:`form_upload`: the browser POST form (``multipart/form-data`` to ``/bucket``), checked with
+* :func:`form_upload`: the browser POST form (``multipart/form-data`` to ``/bucket``), which the
+  middleware lets through unverified (``allow_post_forms=True``), checked with
   ``Verifier.verify_post`` since a form carries its signature in its fields.
+* :func:`asgi_s3`: the same storage as an ASGI app, behind ``sigv4.asgi.SigV4Middleware``.
 * :class:`LoopbackS3`: an HTTP/1.1 server (``ThreadingHTTPServer``, optionally TLS) that runs the
-  WSGI stack in a thread. It hands the middleware the raw request target (``REQUEST_URI``/``RAW_URI``),
-  decodes ``Transfer-Encoding: chunked`` request bodies, answers ``Expect: 100-continue``, records
-  every exchange as it came off the wire (:attr:`LoopbackS3.exchanges`) and can corrupt one byte of
-  the next request body in transit (:meth:`LoopbackS3.corrupt_next_body`), as a tampering proxy would.
+  WSGI or the ASGI stack (``interface=``), a thread per connection. It hands the middleware the
+  raw request target (``REQUEST_URI``/``RAW_URI``, ASGI ``raw_path``), decodes
+  ``Transfer-Encoding: chunked`` request bodies, answers ``Expect: 100-continue``, records every
+  exchange as it came off the wire (:attr:`LoopbackS3.exchanges`) and can corrupt one byte of the
+  next request body in transit (:meth:`LoopbackS3.corrupt_next_body`), as a tampering proxy would.
 
 It has the attributes ``tests.fixtures_s3.send`` and ``create_bucket`` use (``host``, ``port``,
 ``endpoint``, ``access_key``, ``secret_key``, ``region``), so the same raw requests can be replayed
@@ -375,19 +379,17 @@ def form_upload(app: S3App, verifier: Any, environ: Environ, start_response: Sta
 
 
 def build_stack(verifier: Any, app: S3App) -> WSGIApp:
-    """Browser forms go to :func:`form_upload`; everything else through ``SigV4Middleware`` to ``app``."""
-    from sigv4.wsgi import SigV4Middleware  # type: ignore[import-not-found,unused-ignore]
+    """``sigv4.wsgi.SigV4Middleware`` (``allow_post_forms=True``) in front of the storage. An
+    unsigned browser form reaches the app with ``environ["sigv4.verification"]`` set to ``None``
+    and is checked by :func:`form_upload` (``Verifier.verify_post``)."""
+    from sigv4.wsgi import ENVIRON_KEY, SigV4Middleware
 
-    protected = SigV4Middleware(app, verifier)
-
-    def stack(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        target = str(environ.get("REQUEST_URI") or "/")
-        is_form = environ.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data")
-        if environ["REQUEST_METHOD"] == "POST" and is_form and "?" not in target:
+    def forms_or_storage(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get(ENVIRON_KEY, "") is None:
             return form_upload(app, verifier, environ, start_response)
-        result: Iterable[bytes] = protected(environ, start_response)
-        return result
+        return app(environ, start_response)
 
+    stack: WSGIApp = SigV4Middleware(forms_or_storage, verifier, allow_post_forms=True)
     return stack
 
 
@@ -545,6 +547,8 @@ async def _run_asgi(app: ASGIApp, scope: dict[str, Any], body: _Body) -> tuple[i
 def asgi_s3(store: S3App, verifier: Any) -> ASGIApp:
     """The same storage as an ASGI app (its body gathered, then handed to :class:`S3App`)."""
 
+    from sigv4.wsgi import ENVIRON_KEY
+
     async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
         pieces = []
         while True:
@@ -568,8 +572,7 @@ def asgi_s3(store: S3App, verifier: Any) -> ASGIApp:
             else:
                 environ[f"HTTP_{key}"] = f"{environ[f'HTTP_{key}']},{value_text}" if f"HTTP_{key}" in environ else value_text
         answer: dict[str, Any] = {}
-        is_form = environ.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data")
-        if scope["method"] == "POST" and is_form and "?" not in target:
+        if scope.get(ENVIRON_KEY, "") is None:  # an unsigned form the middleware let through
             content = b"".join(
                 form_upload(store, verifier, environ, lambda status, headers: answer.update(status=status, headers=headers))
             )
@@ -588,21 +591,10 @@ def asgi_s3(store: S3App, verifier: Any) -> ASGIApp:
 
 
 def build_asgi_stack(verifier: Any, store: S3App) -> ASGIApp:
-    """``sigv4.asgi.SigV4Middleware`` in front of the storage; browser forms bypass it (their
-    signature is in the form, checked by :func:`form_upload`)."""
-    from sigv4.asgi import SigV4Middleware  # type: ignore[import-not-found,unused-ignore]
+    """``sigv4.asgi.SigV4Middleware`` (``allow_post_forms=True``) in front of the storage."""
+    from sigv4.asgi import SigV4Middleware
 
-    inner = asgi_s3(store, verifier)
-    protected = SigV4Middleware(inner, verifier)
-
-    async def stack(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
-        headers = {name.lower(): value for name, value in scope["headers"]}
-        is_form = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
-        if scope["method"] == "POST" and is_form and not scope.get("query_string"):
-            await inner(scope, receive, send)
-        else:
-            await protected(scope, receive, send)
-
+    stack: ASGIApp = SigV4Middleware(asgi_s3(store, verifier), verifier, allow_post_forms=True)
     return stack
 
 
