@@ -523,3 +523,35 @@ def test_encoded_length_widths() -> None:
         v4a_len = encoded_length(size, 65536, trailer=trailer, algorithm=V4A)
         signatures = -(-size // 65536) + 1 + (trailer is not None)
         assert v4a_len - hmac_len == signatures * 80
+
+
+# ----------------------------------------------------------------------------- bulk presigning and POST
+
+
+def test_bulk_presigning_with_sigv4a() -> None:
+    """presign_keys' HMAC template cannot reproduce an ECDSA URL, so it presigns each key:
+    every URL is presign()'s (less the signature) and its signature verifies."""
+    pair = CREDENTIAL_PAIRS[0]
+    s = sigv4.Signer(sigv4.Credentials(*pair), "*", "s3", algorithm=V4A)
+    base = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com"
+    keys = ["a", "b c", "dir/é.txt"]
+    urls = sigv4.presign_keys(s, base, keys, 600, now=NOW)
+    assert len(urls) == 3
+    for key, url in zip(keys, urls):
+        plain = s.presign("GET", f"{base}/{sigv4.urls.quote_path(key)}", 600, now=NOW)
+        assert url.rpartition("&X-Amz-Signature=")[0] == plain.url.rpartition("&X-Amz-Signature=")[0]
+        assert "&X-Amz-Region-Set=%2A&" in url
+        sts = spec_string_to_sign(plain.amz_date, "s3", plain.canonical_request)
+        assert oracle_verifies(oracle_public_key(*pair), sts, url.rpartition("&X-Amz-Signature=")[2])
+
+
+def test_post_policies_refuse_a_sigv4a_signer() -> None:
+    from sigv4.s3.post import generate_presigned_post, sign_policy
+
+    s = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "*", "s3", algorithm=V4A)
+    with pytest.raises(sigv4.SigningError) as info:
+        generate_presigned_post(s, "https://b.s3.amazonaws.com/", "b", "k", now=NOW)
+    assert info.value.field == "signer"
+    with pytest.raises(sigv4.SigningError) as info:
+        sign_policy({"expiration": "2030-01-01T00:00:00Z", "conditions": []}, s)
+    assert info.value.field == "signer"
