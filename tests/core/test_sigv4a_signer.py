@@ -360,7 +360,7 @@ def check_v4a_wire(case: dict[str, object], region_set: str, pair: tuple[str, st
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     wire_requests(),
     st.sampled_from(["*", "us-east-1", "us-west-2,eu-central-1"]),

@@ -41,7 +41,7 @@ OURS_IN_QUERY = frozenset(
     for n in ("Algorithm", "Credential", "Date", "Expires", "Region-Set", "Security-Token", "SignedHeaders", "Signature")
 )
 OURS_IN_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-region-set", "x-amz-security-token", "x-amz-content-sha256"})
-COUNTS = {"compared": 0, "refused_by_us": 0, "refused_by_awscrt": 0}
+COUNTS = {"compared": 0, "refused_by_us": 0, "awscrt_cannot_parse": 0}
 
 
 def _awscrt_python() -> str | None:
@@ -130,6 +130,13 @@ def compare(worker: Worker, case: dict[str, object], region_set: str, pair: tupl
         COUNTS["refused_by_us"] += 1
         return
     path, headers = _as_received(signed, presigned)
+    if ":/" in path.partition("?")[0]:
+        # aws-c-common's URI parser reads a path holding ':/' as scheme and authority: it
+        # refuses '/a:/b' and '/x/a:/b' (AWS_ERROR_MALFORMED_INPUT_STRING) and signs '/://a'
+        # as the path '/', which is not what a server receives.  Nothing to compare there
+        # (tests/core/test_wire.py's rebuilds cover these paths).
+        COUNTS["awscrt_cannot_parse"] += 1
+        return
     body = case["body"].encode() if isinstance(case["body"], str) else case["body"]
     answer = worker.sign(
         {
@@ -149,9 +156,7 @@ def compare(worker: Worker, case: dict[str, object], region_set: str, pair: tupl
             "expires": 300,
         }
     )
-    if "error" in answer:
-        COUNTS["refused_by_awscrt"] += 1
-        raise AssertionError(f"awscrt refused what we signed: {answer['error']} ({path!r}, {headers!r})")
+    assert "error" not in answer, (answer["error"], path, headers)
     theirs_headers = {str(n).lower(): str(v) for n, v in answer["headers"]}  # type: ignore[attr-defined]
     if presigned:
         theirs = dict(query_pairs(urlsplit(str(answer["path"])).query))
@@ -172,7 +177,7 @@ def compare(worker: Worker, case: dict[str, object], region_set: str, pair: tupl
     COUNTS["compared"] += 1
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     wire_requests(),
     st.sampled_from(["*", "us-east-1", "us-west-2,eu-central-1"]),
