@@ -35,7 +35,18 @@ else:
         except ImportError:  # a build without the built-in hashes (some FIPS builds)
             from hashlib import sha256
 
-__all__ = ["signing_key", "signature", "derive_signing_key", "clear_cache", "HmacSha256", "DayKey", "KeyCache", "KEYS", "sha256"]
+__all__ = [
+    "signing_key",
+    "signature",
+    "derive_signing_key",
+    "clear_cache",
+    "HmacSha256",
+    "DayKey",
+    "SigV4aDayKey",
+    "KeyCache",
+    "KEYS",
+    "sha256",
+]
 
 _BLOCK_SIZE = 64  # SHA-256's block size in bytes
 # Translation tables XOR-ing every byte with the HMAC pads (bytes.translate runs in C).
@@ -122,6 +133,9 @@ class DayKey:
 
     #: The signing algorithm, as it stands in the string to sign.
     algorithm = "AWS4-HMAC-SHA256"
+    #: SigV4a's ``X-Amz-Region-Set`` (none for SigV4), as given and as a query value.
+    region_set = ""
+    region_set_query = ""
 
     def __init__(self, creds: Credentials, date: str, region: str, service: str, *, openssl: bool = False) -> None:
         from .urls import quote
@@ -144,6 +158,60 @@ class DayKey:
     def sign(self, string_to_sign: str) -> str:
         """Signature: hex HMAC-SHA256 of the string to sign under this day's signing key."""
         return self.hmac.hexdigest(string_to_sign.encode("utf-8"))
+
+
+class SigV4aDayKey:
+    """:class:`DayKey`'s SigV4a (``AWS4-ECDSA-P256-SHA256``) counterpart, with the
+    same attributes, so every way to sign runs the same pipeline:
+
+    * ``scope`` is ``date/service/aws4_request``: no region (the signature is
+      valid in every region of ``region_set``);
+    * ``sign`` is the hex DER ECDSA P-256 signature of SHA-256 of the string to
+      sign, with the key :func:`sigv4.sigv4a.signing_key` derives once per
+      (access key, secret) and caches (see its statistics);
+    * ``region_set`` (``"*"`` or ``"us-east-1,us-west-2"``) goes into the signed
+      ``X-Amz-Region-Set`` header or query parameter (``region_set_query``,
+      percent-encoded: ``*`` is ``%2A``).
+    """
+
+    __slots__ = (
+        "authorization_prefix",
+        "builtin_uses_left",
+        "credential",
+        "creds",
+        "date",
+        "ecdsa",
+        "region_set",
+        "region_set_query",
+        "scope",
+        "sha256",
+        "token",
+    )
+
+    algorithm = "AWS4-ECDSA-P256-SHA256"
+
+    def __init__(self, creds: Credentials, date: str, region_set: str, service: str) -> None:
+        from .sigv4a import signing_key as ecdsa_key
+        from .urls import quote
+
+        self.sha256 = _openssl_sha256() if "hashlib" in sys.modules else sha256
+        self.builtin_uses_left = sys.maxsize  # the hashing is not what costs here: no switch
+        self.creds = creds
+        self.date = date
+        self.region_set = region_set
+        self.region_set_query = quote(region_set)
+        self.scope = f"{date}/{service}/aws4_request"  # CredentialScope, without region
+        self.ecdsa = ecdsa_key(creds.access_key, creds.secret_key)
+        self.credential = quote(f"{creds.access_key}/{self.scope}")
+        self.token = quote(creds.token) if creds.token else ""
+        self.authorization_prefix = f"{self.algorithm} Credential={creds.access_key}/{self.scope}, SignedHeaders="
+
+    def __repr__(self) -> str:
+        return f"SigV4aDayKey(scope={self.scope!r}, region_set={self.region_set!r})"
+
+    def sign(self, string_to_sign: str) -> str:
+        """Signature: hex DER ECDSA P-256 signature of SHA-256 of the string to sign."""
+        return self.ecdsa.sign(string_to_sign)
 
 
 def _openssl_sha256() -> Callable[[bytes], _Hash]:

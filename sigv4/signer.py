@@ -29,7 +29,7 @@ from .errors import (
     InvalidTimeError,
     SigningError,
 )
-from .keys import DayKey
+from .keys import DayKey, SigV4aDayKey
 from .payload import payload_hash as _payload_hash
 from .settings import settings_for
 from .urls import host_header, query_pairs, quote, quote_wire_path, split_url
@@ -38,10 +38,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import datetime
+    from typing import Union
 
     from .canonical import HeadersInput
     from .credentials import CredentialsProvider
-    from .keys import DayKey as SigningKey
+
+    SigningKey = Union[DayKey, SigV4aDayKey]
     from .settings import SigningSettings
 
 __all__ = ["Signer", "SignedRequest", "amz_date", "amz_date_seconds", "warn_if_expiring"]
@@ -53,6 +55,12 @@ _AUTH_PARAMS = frozenset(
 )
 # Headers the signer writes itself: a caller's copy is replaced, not signed.
 _REPLACED_HEADERS = frozenset({"authorization", "x-amz-date"})
+HMAC_ALGORITHM = "AWS4-HMAC-SHA256"
+SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
+_ALGORITHMS = (HMAC_ALGORITHM, SIGV4A_ALGORITHM)
+# SigV4a's own parameter and header, as the other auth parameters and headers.
+_SIGV4A_AUTH_PARAMS = _AUTH_PARAMS | {"x-amz-region-set"}
+_SIGV4A_REPLACED_HEADERS = _REPLACED_HEADERS | {"x-amz-region-set"}
 
 
 def _default_clock() -> float:
@@ -110,6 +118,20 @@ class SignedRequest:
         return f"SignedRequest(method={self.method!r}, url={url!r}, headers={shown!r}, signature={self.signature!r})"
 
 
+def _check_region_set(value: object) -> str:
+    """SigV4a's region set: ``"*"`` or comma-separated regions (each checked as a
+    SigV4 region), kept as the one comma-joined string that is signed."""
+    if value == "*":
+        return "*"
+    if not isinstance(value, str) or not value:
+        raise InvalidScopeError("region_set", "must be '*' or comma-separated regions such as 'us-east-1,us-west-2'")
+    for region in value.split(","):
+        if not region:
+            raise InvalidScopeError("region_set", f"{value!r} has an empty region (no spaces or doubled commas)")
+        _check_scope("region_set", region)
+    return value
+
+
 def _check_scope(field: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidScopeError(field, "must be a non-empty string")
@@ -156,9 +178,15 @@ class Signer:
     bulk presigning, POST policies) ends in the same steps: the public
     :func:`~sigv4.canonical_request`, :func:`~sigv4.string_to_sign` and the
     day key's signature (from :func:`~sigv4.signing_key`).
+
+    ``algorithm="AWS4-ECDSA-P256-SHA256"`` signs with SigV4a (pure Python; the
+    ``cryptography`` package speeds it up when installed): then ``region`` is
+    the region set, ``"*"`` or ``"us-east-1,us-west-2"``, sent and signed as
+    ``X-Amz-Region-Set``, and the credential scope has no region.  Everything
+    else (settings, presigning, ``sign_chunked``) works as with SigV4.
     """
 
-    __slots__ = ("_clock", "_date_cache", "_day_cache", "_provider", "region", "service", "settings")
+    __slots__ = ("_clock", "_date_cache", "_day_cache", "_provider", "algorithm", "region", "service", "settings")
 
     def __init__(
         self,
@@ -176,13 +204,18 @@ class Signer:
         max_expires: int | None = None,
         settings: SigningSettings | None = None,
         clock: Callable[[], float] | None = None,
+        algorithm: str = HMAC_ALGORITHM,
     ) -> None:
         if not isinstance(credentials, Credentials) and not callable(getattr(credentials, "get_credentials", None)):
             raise CredentialsError("credentials", "must be a sigv4.Credentials or a provider with get_credentials()")
         if clock is not None and not callable(clock):
             raise SigningError("clock", "must be a callable returning seconds since the epoch")
+        if type(algorithm) is not str or algorithm not in _ALGORITHMS:
+            shown = repr(algorithm) if isinstance(algorithm, str) and len(algorithm) <= 40 else type(algorithm).__name__
+            raise SigningError("algorithm", f"must be {HMAC_ALGORITHM!r} (SigV4) or {SIGV4A_ALGORITHM!r} (SigV4a), got {shown}")
+        self.algorithm = algorithm
         self._provider = credentials
-        self.region = _check_scope("region", region)
+        self.region = _check_scope("region", region) if algorithm == HMAC_ALGORITHM else _check_region_set(region)
         self.service = _check_scope("service", service)
         overrides = {
             "double_encode_path": double_encode_path,
@@ -204,12 +237,22 @@ class Signer:
         else:
             self.settings = settings_for(service, **overrides)
         self._clock = clock or _default_clock
-        self._day_cache: DayKey | None = None
+        self._day_cache: SigningKey | None = None
         # The last second formatted, as (second, text): many signatures a second format it once.
         self._date_cache: tuple[object, str] = (None, "")
 
     def __repr__(self) -> str:
+        if self.algorithm != HMAC_ALGORITHM:
+            return (
+                f"Signer(region_set={self.region!r}, service={self.service!r}, algorithm={self.algorithm!r}, "
+                f"settings={self.settings!r})"
+            )
         return f"Signer(region={self.region!r}, service={self.service!r}, settings={self.settings!r})"
+
+    @property
+    def region_set(self) -> str | None:
+        """SigV4a's region set (the ``region`` argument), ``None`` for SigV4."""
+        return None if self.algorithm == HMAC_ALGORITHM else self.region
 
     def __getstate__(self) -> dict[str, object]:
         clock = None if self._clock is _default_clock else self._clock
@@ -219,6 +262,7 @@ class Signer:
             "service": self.service,
             "settings": self.settings,
             "clock": clock,
+            "algorithm": self.algorithm,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -227,6 +271,7 @@ class Signer:
         self.service = state["service"]  # type: ignore[assignment]
         self.settings = state["settings"]  # type: ignore[assignment]
         self._clock = state["clock"] or _default_clock  # type: ignore[assignment]
+        self.algorithm = state.get("algorithm", HMAC_ALGORITHM)  # type: ignore[assignment]
         self._day_cache = None
         self._date_cache = (None, "")
 
@@ -258,9 +303,13 @@ class Signer:
 
     def day_key(self, creds: Credentials, date: str) -> SigningKey:
         """The signing key state for ``creds`` on ``date`` (``YYYYMMDD``) in this
-        signer's region and service, kept while the date and credentials last."""
+        signer's region and service, kept while the date and credentials last
+        (a :class:`~sigv4.keys.SigV4aDayKey` for SigV4a)."""
         day = self._day_cache
         if day is None or day.date != date or (day.creds is not creds and day.creds != creds):
+            if self.algorithm == SIGV4A_ALGORITHM:
+                day = self._day_cache = SigV4aDayKey(creds, date, self.region, self.service)
+                return day  # never switches hashes (builtin_uses_left is sys.maxsize)
             day = self._day_cache = DayKey(creds, date, self.region, self.service)
         day.builtin_uses_left -= 1
         if day.builtin_uses_left <= 0:  # a busy signer: worth loading OpenSSL (see DayKey)
@@ -286,11 +335,14 @@ class Signer:
         if headers is None or (type(headers) is dict and not headers):
             return {}, {}
         to_send, canon = collect_headers(headers)
+        v4a = self.algorithm == SIGV4A_ALGORITHM
+        auth_params = _SIGV4A_AUTH_PARAMS if v4a else _AUTH_PARAMS
+        replaced = _SIGV4A_REPLACED_HEADERS if v4a else _REPLACED_HEADERS
         for name in list(to_send):
             lower = name.lower()
-            if presign and lower in _AUTH_PARAMS and lower != "x-amz-date":
+            if presign and lower in auth_params and lower != "x-amz-date":
                 raise InvalidHeaderError(name, "is a query parameter of a presigned URL, not a header")
-            if lower in _REPLACED_HEADERS or (lower == "x-amz-security-token" and creds.token):
+            if lower in replaced or (lower == "x-amz-security-token" and creds.token):
                 del to_send[name]
                 del canon[lower]
         return to_send, canon
@@ -359,6 +411,8 @@ class Signer:
         if creds.token and not s.omit_session_token:
             canon["x-amz-security-token"] = creds.token
             to_send["X-Amz-Security-Token"] = creds.token
+        if day.region_set:  # SigV4a
+            canon["x-amz-region-set"] = to_send["X-Amz-Region-Set"] = day.region_set
         if s.content_sha256_header:
             if "x-amz-content-sha256" not in canon:
                 to_send["x-amz-content-sha256"] = hashed
@@ -415,14 +469,18 @@ class Signer:
             signed_query = quote(signed)
             header_block = canonical_headers(canon, names)
         pairs = query_pairs(query)
+        auth_params = _SIGV4A_AUTH_PARAMS if day.region_set else _AUTH_PARAMS
         for key, _ in pairs:
-            if key.lower() in _AUTH_PARAMS:
+            if key.lower() in auth_params:
                 raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
-        # Fast path: the X-Amz-* parameters written in sorted order (Security-Token sorts before
-        # SignedHeaders), which is canonical_query_string() of them; tests/core/test_fast_paths.py.
+        # Fast path: the X-Amz-* parameters written in sorted order (SigV4a's Region-Set sorts after
+        # Expires, Security-Token before SignedHeaders), which is canonical_query_string() of them;
+        # tests/core/test_fast_paths.py.
         auth = (
             f"X-Amz-Algorithm={day.algorithm}&X-Amz-Credential={day.credential}&X-Amz-Date={date_time}&X-Amz-Expires={expires_in}"
         )
+        if day.region_set:
+            auth += f"&X-Amz-Region-Set={day.region_set_query}"
         token = f"&X-Amz-Security-Token={day.token}" if day.token else ""
         signed_token = "" if s.omit_session_token else token
         cquery = f"{auth}{signed_token}&X-Amz-SignedHeaders={signed_query}"
@@ -459,7 +517,9 @@ class Signer:
         signed chunks, each signed with the seed's day key."""
         from .streaming import ChunkedBody, plan_chunked
 
-        plan = plan_chunked(body, headers, decoded_length, chunk_size, trailer, unsigned=self.settings.unsigned_payload)
+        plan = plan_chunked(
+            body, headers, decoded_length, chunk_size, trailer, unsigned=self.settings.unsigned_payload, algorithm=self.algorithm
+        )
         creds = self.credentials()  # one read for the seed and every chunk
         seed = self._sign(creds, method, url, plan.headers, b"", now, plan.mode)
         if not plan.has_content_length:

@@ -12,8 +12,15 @@ carrying a signature chained from the previous one (the first from the seed)::
   ``x-amz-trailer-signature:<sig>\\r\\n`` and a closing ``\\r\\n``.
 * ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` (the signer's ``unsigned_payload=True``): plain
   ``hex(size)\\r\\n<data>\\r\\n`` chunks, ``0\\r\\n``, the trailer line and ``\\r\\n``.
+* SigV4a (``AWS4-ECDSA-P256-SHA256``): ``STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`` and its
+  ``-TRAILER`` variant, the same layout with ECDSA signatures.  A DER signature's length
+  varies (70 to 72 bytes, rarely fewer), so each chunk and trailer signature is written
+  right-padded with ``*`` to 144 characters (the longest hex DER signature of P-256), as
+  aws-c-auth (awscrt, hence boto3) writes them: the encoded length is known in advance.
+  The padding is not signed: each chunk's string to sign holds the previous signature
+  without it (the seed's is never padded).
 
-Chunk string to sign: ``AWS4-HMAC-SHA256-PAYLOAD``, the date, the scope, the previous
+Chunk string to sign: ``AWS4-HMAC-SHA256-PAYLOAD`` (SigV4a: ``AWS4-ECDSA-P256-SHA256-PAYLOAD``), the date, the scope, the previous
 signature, the hash of the empty string and the hash of the chunk's data.  Trailer:
 ``AWS4-HMAC-SHA256-TRAILER``, date, scope, the final chunk's signature and the hash of the
 canonical trailer (``name:value\\n``).  Every chunk but the last has exactly ``chunk_size``
@@ -37,7 +44,7 @@ if TYPE_CHECKING:
 
     from .canonical import HeadersInput
     from .checksums import Buffer
-    from .keys import DayKey
+    from .keys import DayKey, SigV4aDayKey
 
     Source = Union[memoryview, object]
 
@@ -45,6 +52,9 @@ __all__ = [
     "STREAMING_PAYLOAD",
     "STREAMING_PAYLOAD_TRAILER",
     "STREAMING_UNSIGNED_PAYLOAD_TRAILER",
+    "STREAMING_ECDSA_PAYLOAD",
+    "STREAMING_ECDSA_PAYLOAD_TRAILER",
+    "SIGV4A_PADDED_SIGNATURE_LENGTH",
     "MIN_CHUNK_SIZE",
     "ChunkSigner",
     "ChunkedBody",
@@ -59,12 +69,19 @@ __all__ = [
 STREAMING_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 STREAMING_PAYLOAD_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
 STREAMING_UNSIGNED_PAYLOAD_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
+STREAMING_ECDSA_PAYLOAD = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+STREAMING_ECDSA_PAYLOAD_TRAILER = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
 CHUNK_ALGORITHM = ALGORITHM + "-PAYLOAD"
 TRAILER_ALGORITHM = ALGORITHM + "-TRAILER"
 #: S3 rejects chunks under 8 KiB, except the last.
 MIN_CHUNK_SIZE = 8192
 
 _SIG_LEN = 64
+#: The width of a SigV4a chunk or trailer signature field: the longest hex DER ECDSA
+#: P-256 signature (72 bytes: SEQUENCE of two 33-byte INTEGERs), right-padded with "*"
+#: (aws-c-auth's MAX_ECDSA_P256_SIGNATURE_AS_HEX_LENGTH and AWS_SIGV4A_SIGNATURE_PADDING_BYTE).
+SIGV4A_PADDED_SIGNATURE_LENGTH = 144
 _CHUNK_SIG = ";chunk-signature="
 _TRAILER_SIG = "x-amz-trailer-signature:"
 _B64_LEN = {"crc32": 8, "crc32c": 8, "sha1": 28, "sha256": 44}
@@ -90,11 +107,13 @@ class ChunkSigner:
     (the first from the seed signature).  ``previous`` is the last signature produced.
 
     ``key`` is the seed's day key (:meth:`sigv4.Signer.day_key`: its ``sign`` and
-    ``algorithm``), or the raw signing key bytes (:func:`sigv4.signing_key`)."""
+    ``algorithm``), or the raw signing key bytes (:func:`sigv4.signing_key`).
+    Signatures are returned and chained unpadded (:class:`ChunkedBody` pads SigV4a's
+    on the wire; a padded ``seed_signature`` has its ``*`` removed)."""
 
     __slots__ = ("_algorithm", "_sign", "amz_date", "previous", "scope")
 
-    def __init__(self, key: DayKey | bytes, amz_date: str, scope: str, seed_signature: str) -> None:
+    def __init__(self, key: DayKey | SigV4aDayKey | bytes, amz_date: str, scope: str, seed_signature: str) -> None:
         self._sign: Callable[[str], str]
         if isinstance(key, (bytes, bytearray, memoryview)):
             raw = bytes(key)
@@ -105,7 +124,7 @@ class ChunkSigner:
             self._algorithm = key.algorithm
         self.amz_date = amz_date
         self.scope = scope
-        self.previous = seed_signature
+        self.previous = seed_signature.rstrip("*")
 
     def __repr__(self) -> str:
         return f"ChunkSigner(amz_date={self.amz_date!r}, scope={self.scope!r}, previous={self.previous!r})"
@@ -122,10 +141,18 @@ class ChunkSigner:
         return self.previous
 
 
-def encoded_length(decoded_length: int, chunk_size: int, *, signed: bool = True, trailer: str | None = None) -> int:
-    """Length of the aws-chunked encoding of ``decoded_length`` bytes (the ``Content-Length``)."""
+def _signature_length(algorithm: str) -> int:
+    return SIGV4A_PADDED_SIGNATURE_LENGTH if algorithm == SIGV4A_ALGORITHM else _SIG_LEN
+
+
+def encoded_length(
+    decoded_length: int, chunk_size: int, *, signed: bool = True, trailer: str | None = None, algorithm: str = ALGORITHM
+) -> int:
+    """Length of the aws-chunked encoding of ``decoded_length`` bytes (the ``Content-Length``);
+    ``algorithm`` is the seed's (SigV4a's signature fields are 144 characters wide)."""
+    sig_len = _signature_length(algorithm)
     full, rest = divmod(decoded_length, chunk_size)
-    meta = len(_CHUNK_SIG) + _SIG_LEN if signed else 0
+    meta = len(_CHUNK_SIG) + sig_len if signed else 0
     total = full * (len(f"{chunk_size:x}") + meta + 4 + chunk_size)
     if rest:
         total += len(f"{rest:x}") + meta + 4 + rest
@@ -134,7 +161,7 @@ def encoded_length(decoded_length: int, chunk_size: int, *, signed: bool = True,
         return total + 2
     total += len(checksum_header(trailer)) + 1 + _B64_LEN[trailer] + 2
     if signed:
-        total += len(_TRAILER_SIG) + _SIG_LEN + 2
+        total += len(_TRAILER_SIG) + sig_len + 2
     return total + 2
 
 
@@ -148,9 +175,11 @@ class ChunkedBody:
     """
 
     __slots__ = (
+        "_algorithm",
         "_key",
         "_one_shot",
         "_seed",
+        "_sig_len",
         "_source",
         "_start",
         "_used",
@@ -166,7 +195,7 @@ class ChunkedBody:
         decoded_length: int,
         chunk_size: int,
         trailer: str | None,
-        key: DayKey | bytes | None,
+        key: DayKey | SigV4aDayKey | bytes | None,
         seed: tuple[str, str, str],
         start: int | None = None,
         one_shot: bool = False,
@@ -176,6 +205,9 @@ class ChunkedBody:
         self._one_shot = one_shot
         self._used = False
         self._key = key  # None: unsigned chunks
+        algorithm = ALGORITHM if key is None or isinstance(key, (bytes, bytearray, memoryview)) else key.algorithm
+        self._algorithm = algorithm
+        self._sig_len = _signature_length(algorithm)
         self.decoded_length = decoded_length
         self.chunk_size = chunk_size
         self.trailer = trailer
@@ -186,7 +218,9 @@ class ChunkedBody:
         return f"ChunkedBody(decoded_length={self.decoded_length}, chunk_size={self.chunk_size}, trailer={self.trailer!r})"
 
     def __len__(self) -> int:
-        return encoded_length(self.decoded_length, self.chunk_size, signed=self._key is not None, trailer=self.trailer)
+        return encoded_length(
+            self.decoded_length, self.chunk_size, signed=self._key is not None, trailer=self.trailer, algorithm=self._algorithm
+        )
 
     def __iter__(self) -> Iterator[bytes]:
         if self._used and self._one_shot:
@@ -256,7 +290,7 @@ class ChunkedBody:
             yield bytes(buf)
 
     def _encode(self) -> Iterator[bytes]:
-        key, trailer = self._key, self.trailer
+        key, trailer, width = self._key, self.trailer, self._sig_len
         signer = ChunkSigner(key, *self._seed) if key is not None else None
         checksum = new_checksum(trailer) if trailer is not None else None
         name = checksum_header(trailer) if trailer is not None else ""
@@ -264,10 +298,10 @@ class ChunkedBody:
         for data in self._data_chunks():
             if checksum is not None:
                 checksum.update(data)
-            sig = f"{_CHUNK_SIG}{signer.sign_chunk(data)}" if signer is not None else ""
+            sig = f"{_CHUNK_SIG}{signer.sign_chunk(data).ljust(width, '*')}" if signer is not None else ""
             head = f"{len(data):x}{sig}\r\n"
             yield b"".join((head.encode("ascii"), data, b"\r\n"))
-        final = f"0{_CHUNK_SIG}{signer.sign_chunk(b'')}\r\n" if signer is not None else "0\r\n"
+        final = f"0{_CHUNK_SIG}{signer.sign_chunk(b'').ljust(width, '*')}\r\n" if signer is not None else "0\r\n"
         if checksum is None:
             yield (final + "\r\n").encode("ascii")
             return
@@ -275,7 +309,7 @@ class ChunkedBody:
         line = f"{name}:{value}"
         if signer is not None:
             canonical = line + "\n"
-            line += f"\r\n{_TRAILER_SIG}{signer.sign_trailer(canonical)}"
+            line += f"\r\n{_TRAILER_SIG}{signer.sign_trailer(canonical).ljust(width, '*')}"
         yield (final + line + "\r\n\r\n").encode("ascii")
 
 
@@ -369,6 +403,7 @@ def plan_chunked(
     trailer: str | None,
     *,
     unsigned: bool,
+    algorithm: str = ALGORITHM,
 ) -> ChunkedPlan:
     """Check an aws-chunked upload's arguments and plan its seed request (see
     :meth:`sigv4.Signer.sign_chunked`, which signs the seed and the chunks)."""
@@ -386,9 +421,15 @@ def plan_chunked(
             "an unsigned streaming upload needs a trailing checksum (STREAMING-UNSIGNED-PAYLOAD-TRAILER): "
             "pass trailer='crc32c' (or crc32, sha1, sha256), or sign with unsigned_payload=False",
         )
-    mode = STREAMING_PAYLOAD if trailer is None else STREAMING_UNSIGNED_PAYLOAD_TRAILER if unsigned else STREAMING_PAYLOAD_TRAILER
+    v4a = algorithm == SIGV4A_ALGORITHM
+    if trailer is None:
+        mode = STREAMING_ECDSA_PAYLOAD if v4a else STREAMING_PAYLOAD
+    elif unsigned:
+        mode = STREAMING_UNSIGNED_PAYLOAD_TRAILER
+    else:
+        mode = STREAMING_ECDSA_PAYLOAD_TRAILER if v4a else STREAMING_PAYLOAD_TRAILER
     source, length, start, one_shot = _source(body, decoded_length)
-    encoded = encoded_length(length, chunk_size, signed=not unsigned, trailer=trailer)
+    encoded = encoded_length(length, chunk_size, signed=not unsigned, trailer=trailer, algorithm=algorithm)
     trailer_name = checksum_header(trailer) if trailer is not None else None
 
     to_send, canon = collect_headers(headers)

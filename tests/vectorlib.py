@@ -6,7 +6,14 @@ Suites (see ``vectors/README.md`` for provenance and formats):
 * ``aws-c-auth``      -- 38 cases of ``vectors/aws-c-auth/v4`` (header and query signing).
 * ``smithy-rs-extra`` -- 3 extra cases in the aws-c-auth file layout.
 
-plus the S3 API Reference worked examples in ``vectors/s3-examples.json``.
+plus the S3 API Reference worked examples in ``vectors/s3-examples.json``, and, apart
+from the SigV4 suites (not in :data:`SUITES`), the SigV4a suite:
+
+* ``aws-c-auth-v4a``  -- 38 cases of ``vectors/aws-c-auth/v4a`` (header and query signing),
+  read by :func:`load_v4a_cases` in the same layout as ``aws-c-auth``; each case's
+  ``public-key.json`` by :func:`v4a_public_key`.  Its signatures are randomised ECDSA
+  signatures (``*_signature`` and the one in ``*_signed_request`` differ): verify them,
+  do not compare them.
 
 Conventions of :class:`Case`
 ----------------------------
@@ -55,12 +62,14 @@ __all__ = [
     "SigningContext",
     "load_s3_examples",
     "load_suite_cases",
+    "load_v4a_cases",
+    "v4a_public_key",
     "parse_signed_request",
 ]
 
 VECTORS_DIR: Path = Path(__file__).resolve().parent.parent / "vectors"
 
-Suite = Literal["botocore", "aws-c-auth", "smithy-rs-extra"]
+Suite = Literal["botocore", "aws-c-auth", "smithy-rs-extra", "aws-c-auth-v4a"]
 SUITES: tuple[Suite, ...] = ("botocore", "aws-c-auth", "smithy-rs-extra")
 
 _HTTP_VERSION = re.compile(r" HTTP/\d+(?:\.\d+)?$")
@@ -174,6 +183,24 @@ def load_suite_cases(suite: str | None = None) -> list[Case]:
         else:
             cases.extend(_load_crt_layout(name, root, meta))
     return cases
+
+
+def load_v4a_cases() -> list[Case]:
+    """The 38 SigV4a cases of ``vectors/aws-c-auth/v4a`` with expected files, in name
+    order (the manifest's ``request_only`` folders are left out)."""
+    meta = _manifest()["suites"]["aws-c-auth-v4a"]
+    skip = set(meta.get("request_only", ()))
+    cases = [c for c in _load_crt_layout("aws-c-auth-v4a", VECTORS_DIR / meta["dir"], meta) if c.name not in skip]
+    if len(cases) != meta["case_count"]:
+        raise ValueError(f"aws-c-auth-v4a: {len(cases)} cases, the manifest says {meta['case_count']}")
+    return cases
+
+
+def v4a_public_key(case: Case) -> tuple[str, str]:
+    """``(X, Y)``: the hex coordinates of the case's ``public-key.json`` (the P-256
+    public key aws-c-auth derives from the case's credentials)."""
+    data = json.loads((case.directory / "public-key.json").read_text(encoding="utf-8"))
+    return str(data["X"]), str(data["Y"])
 
 
 def load_s3_examples() -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from json.encoder import encode_basestring_ascii as _json_string
 
 from ..canonical import ALGORITHM
 from ..credentials import Credentials
-from ..errors import CredentialsError, InvalidExpiryError
+from ..errors import CredentialsError, InvalidExpiryError, SigningError
 from ..keys import signature as _signature
 from ..keys import signing_key
 from ..signer import Signer, amz_date_seconds, warn_if_expiring
@@ -218,6 +218,13 @@ def _auth_value(conditions: Sequence[object], name: str) -> str | None:
     return None
 
 
+def _check_sigv4(signer: Signer) -> None:
+    # A POST policy is signed with SigV4 (x-amz-algorithm AWS4-HMAC-SHA256); no SDK or
+    # document defines a SigV4a form, so a SigV4a signer is refused rather than mixed in.
+    if signer.algorithm != ALGORITHM:
+        raise SigningError("signer", f"POST policies are signed with {ALGORITHM}; this signer uses {signer.algorithm}")
+
+
 def sign_policy(policy: dict[str, Any] | str | bytes, credentials: Credentials | Signer) -> SignedPolicy:
     """Encode and sign a POST policy you wrote: base64 of its JSON, then the
     SigV4 signature of that base64 text.
@@ -229,6 +236,7 @@ def sign_policy(policy: dict[str, Any] | str | bytes, credentials: Credentials |
     must also pin ``x-amz-algorithm`` and an ``x-amz-date`` on the same day.
     """
     if isinstance(credentials, Signer):
+        _check_sigv4(credentials)
         creds, scope_region, scope_service = credentials.credentials(), credentials.region, credentials.service
     elif isinstance(credentials, Credentials):
         creds, scope_region, scope_service = credentials, None, None
@@ -341,6 +349,7 @@ def generate_presigned_post(
     """
     if not isinstance(signer, Signer):
         raise CredentialsError("signer", "must be a sigv4.Signer")
+    _check_sigv4(signer)
     split_url(url)  # an absolute http(s) URL, or InvalidURLError
     if not isinstance(bucket, str) or not bucket:
         raise InvalidPolicyError("bucket", "must be a non-empty string")

@@ -52,6 +52,30 @@ def test_presign_fast_query_and_host_block_equal_the_plain_functions(
     assert lines[3] + "\n" == canonical.canonical_headers({"host": "example.amazonaws.com"}, ["host"])
 
 
+@settings(max_examples=150)
+@given(
+    service=st.sampled_from(["s3", "service"]),
+    creds=st.sampled_from([CREDS, TOKEN_CREDS]),
+    omit=st.booleans(),
+    expires=st.integers(1, 604800),
+    region_set=st.sampled_from(["*", "us-east-1", "us-east-1,us-west-2,eu-west-1"]),
+)
+def test_sigv4a_presign_fast_query_equals_the_plain_function(
+    service: str, creds: sigv4.Credentials, omit: bool, expires: int, region_set: str
+) -> None:
+    """SigV4a's X-Amz-Region-Set is written in its sorted place (after Expires, before
+    Security-Token and SignedHeaders)."""
+    signed = sigv4.Signer(creds, region_set, service, algorithm="AWS4-ECDSA-P256-SHA256", omit_session_token=omit).presign(
+        "GET", "https://example.amazonaws.com/k", expires, now=NOW
+    )
+    query = signed.url.partition("?")[2]
+    pairs = [(k, v) for k, v in query_pairs(query) if k != "X-Amz-Signature" and not (omit and k == "X-Amz-Security-Token")]
+    assert any(k == "X-Amz-Region-Set" for k, _ in pairs)
+    lines = signed.canonical_request.split("\n")
+    assert lines[2] == canonical.canonical_query_string(pairs)
+    assert lines[3] + "\n" == canonical.canonical_headers({"host": "example.amazonaws.com"}, ["host"])
+
+
 def test_amz_date_cache_equals_formatting_afresh() -> None:
     ticks = iter([1764504000.2, 1764504000.9, 1764504001.0, 1764504000.5])
     s = sigv4.Signer(CREDS, "us-east-1", "s3", clock=lambda: next(ticks))
