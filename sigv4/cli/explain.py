@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from .payload import load_body
 from .common import UsageError, say
+from .payload import load_body
 from .sign import make_signer, sign_request
 
 TYPE_CHECKING = False

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shlex
 
-from .payload import Body, load_body
 from .common import UsageError, credentials_provider, parse_header, resolve_region, say
+from .payload import Body, load_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
