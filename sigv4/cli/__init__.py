@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--error-xml", "--error", dest="error_file", metavar="FILE",
         help="the body of a SignatureDoesNotMatch error (XML or JSON; - for stdin): diff AWS's strings against ours",
     )  # fmt: skip
+    p.add_argument("--endpoint-url", metavar="U", help="the URL is for the S3-compatible store at U: sign it for s3")
 
     sub.add_parser("demo", help="run presigned PUT/GET and a POST upload against a local S3 server (no AWS account)")
 
@@ -188,8 +189,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     import warnings
 
     parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    for word in words:
+        if isinstance(word, str) and any("\ud800" <= ch <= "\udfff" for ch in word):  # bytes that are not UTF-8
+            from .common import printable
+
+            print(f"sigv4: error: argument {printable(word)!s} is not valid UTF-8", file=sys.stderr)
+            return 2
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse says 2)
         return exc.code if isinstance(exc.code, int) else 2
     from .. import signer

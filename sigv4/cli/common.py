@@ -263,8 +263,7 @@ def s3_host(netloc: str) -> tuple[str, str | None] | None:
         if service is None:
             continue
         if not rest:
-            global_host = label in ("s3", "s3-external-1", "s3-fips") and suffix == ".amazonaws.com"
-            return service, "us-east-1" if global_host else None
+            return service, None  # the global host (s3.amazonaws.com), accelerate: the region is not in it
         if len(rest) == 1 and _looks_like_region(rest[0]):
             return service, rest[0]
         return None
