@@ -109,6 +109,9 @@ def _request_options(parser: argparse.ArgumentParser, *, service_required: bool)
     parser.add_argument(
         "--expires-in", metavar="N", type=_positive_int, help="presign instead: sign the query string for N seconds"
     )  # fmt: skip
+    parser.add_argument(
+        "--max-expires", metavar="N", type=_positive_int, help="raise the 604800 s cap on --expires-in (if the service allows)"
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

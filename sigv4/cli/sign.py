@@ -32,7 +32,8 @@ def make_signer(args: argparse.Namespace, url: str, *, service: str | None = Non
         region = resolve_region(args, url_host=netloc)
     assert region is not None
     creds = credentials_provider(args, region).get_credentials()
-    return Signer(creds, region, service, unsigned_payload=True if args.unsigned_payload else None)
+    max_expires = getattr(args, "max_expires", None)
+    return Signer(creds, region, service, unsigned_payload=True if args.unsigned_payload else None, max_expires=max_expires)
 
 
 def sign_request(
