@@ -40,9 +40,10 @@ FLAGS = {
     "presign": ["--expires-in", "--endpoint-url", "--addressing-style", "--max-expires", "--method", "--param", "--content-type"],
     "post": ["--expires-in", "--endpoint-url", "--addressing-style", "--max-expires", "--condition", "--field",
              "--content-type", "--max-size", "--html", "--redirect"],
-    "sign": ["--service", "-s", "-H", "--header", "--data", "-d", "--unsigned-payload", "--expires-in", "--curl"],
+    "sign": ["--service", "-s", "-H", "--header", "--data", "-d", "--unsigned-payload", "--expires-in", "--max-expires",
+             "--curl"],
     "explain": ["--service", "-s", "-H", "--data", "--unsigned-payload", "--expires-in", "--error-xml", "--error",
-                "--endpoint-url"],
+                "--endpoint-url", "--max-expires"],
     "eks-token": ["--cluster-name"],
     "rds-token": ["--hostname", "--port", "--username"],
 }  # fmt: skip
