@@ -282,7 +282,7 @@ def _header_date(args: argparse.Namespace) -> datetime | None:
     return None
 
 
-def _findings(server: ServerStrings, signed: SignedRequest, access_key: str) -> list[str]:
+def _findings(server: ServerStrings, signed: SignedRequest, access_key: str, request_time: datetime | None) -> list[str]:
     """What the error body says that contradicts the request sigv4 signed."""
     import re
 
@@ -304,7 +304,6 @@ def _findings(server: ServerStrings, signed: SignedRequest, access_key: str) -> 
         out.append(f"the request was signed with access key {server.access_key}, sigv4 used {access_key}")
     if server.signature and server.signature != signed.signature:
         out.append(f"the signature sent ({server.signature}) is not the one sigv4 computes for this request")
-    request_time = _amz_datetime(fields.get("RequestTime", "")) or _amz_datetime(signed.amz_date)
     server_time = _amz_datetime(fields.get("ServerTime", ""))
     if request_time is not None and server_time is not None:
         skew = int((request_time - server_time).total_seconds())
@@ -345,6 +344,8 @@ def _explain_error(args: argparse.Namespace) -> int:
         region, service = server.scope
     service = args.service or service or _service_guess(args, server)
     signer = make_signer(args, args.url, service=service, region=args.region or region or _region_for(args, service))
+    # The request's own time when it is known (AWS's string to sign, S3's RequestTime, an
+    # -H X-Amz-Date), else this machine's clock.
     now = (_amz_datetime(server.amz_date) if server.amz_date else None) or _amz_datetime(server.fields.get("RequestTime", ""))
     now = now or _header_date(args)
     signed = sign_request(args, signer, load_body(args.data), now=now)
@@ -352,7 +353,7 @@ def _explain_error(args: argparse.Namespace) -> int:
         print(f"Note: {printable(note)}")
     creds = signer.credentials()
     if server.canonical_request is None and server.string_to_sign is None:
-        return _explain_without_strings(server, signed, creds.access_key)
+        return _explain_without_strings(server, signed, creds.access_key, now)
     print(f"Signed at {signed.amz_date} for {signed.credential_scope}")
     same_request = _compare("Canonical request", server.canonical_request, signed.canonical_request)
     same_sts = _compare("String to sign", server.string_to_sign, signed.string_to_sign)
@@ -374,7 +375,7 @@ def _explain_error(args: argparse.Namespace) -> int:
     return 1 if server.signature else 0
 
 
-def _explain_without_strings(server: ServerStrings, signed: SignedRequest, access_key: str) -> int:
+def _explain_without_strings(server: ServerStrings, signed: SignedRequest, access_key: str, when: datetime | None) -> int:
     """MinIO, JuiceFS, Ceph, R2...: no canonical request in the body.  Show ours and
     what the body does say (code, region hint, clock, access key)."""
     code = server.code or "no code"
@@ -387,11 +388,12 @@ def _explain_without_strings(server: ServerStrings, signed: SignedRequest, acces
     print(f"String to sign:\n{signed.string_to_sign}\n")
     print(f"Scope: {signed.credential_scope}")
     print(f"Signed headers: {';'.join(signed.signed_headers)}")
-    print(f"Signed at: {signed.amz_date}")
+    source = "the request's time" if when else "this machine's clock"
+    print(f"Signed at: {signed.amz_date} ({source})")
     print(f"Signature by sigv4: {signed.signature}")
     if server.message:
         print(f"The server says: {printable(server.message.strip())[:500]}")
-    findings = _findings(server, signed, access_key)
+    findings = _findings(server, signed, access_key, when)
     for finding in findings:
         print(f"- {finding}")
     if findings:

@@ -104,7 +104,7 @@ def test_body_without_strings_shows_ours(tmp_path: Path, body: str) -> None:
     assert f"String to sign:\n{sts}\n" in out
     assert "Scope: 20150830/eu-west-1/s3/aws4_request" in out
     assert "Signed headers: host;x-amz-content-sha256;x-amz-date" in out
-    assert "Signed at: 20150830T123600Z" in out
+    assert "Signed at: 20150830T123600Z (this machine's clock)" in out
     assert f"Signature by sigv4: {signature}" in out
     assert "pass the body of" not in out  # never asks for what was passed
 
@@ -134,7 +134,7 @@ def test_clock_of_request_time_too_skewed(tmp_path: Path) -> None:
     env = base_env(tmp_path, fixed=False)  # signed at the request's time from the body, not now
     result = run_cli(["explain", "GET", URL, "--error-xml", str(tmp_path / "e.xml")], env)
     assert result.code == 1, result.stderr
-    assert "Signed at: 20150830T123600Z" in result.stdout
+    assert "Signed at: 20150830T123600Z (the request's time)" in result.stdout
     assert "- clock: the request's time 20150830T123600Z is 1800 s behind the server's 20150830T130600Z" in result.stdout
 
 
@@ -197,3 +197,21 @@ def test_control_characters_of_the_body_are_escaped(tmp_path: Path) -> None:
     result = run_cli(["explain", "GET", URL, "--error", "-"], base_env(tmp_path), stdin=body.encode())
     assert "\x1b" not in result.stdout
     assert "evil \\x1b[31m red" in result.stdout
+
+
+def test_clock_is_compared_only_with_the_requests_own_time(tmp_path: Path) -> None:
+    """An expired presigned GET answers AccessDenied with ServerTime only: this machine's clock
+    now says nothing about the request's; an -H X-Amz-Date (the request's) does."""
+    body = (
+        "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Expires>2015-08-30T12:37:00Z</Expires>"
+        "<ServerTime>2015-08-31T12:36:00Z</ServerTime></Error>"
+    )
+    (tmp_path / "e.xml").write_text(body)
+    now = run_cli(["explain", "GET", URL, "--error-xml", str(tmp_path / "e.xml")], base_env(tmp_path))
+    assert "- clock:" not in now.stdout
+    assert "- the signature had expired when the server received the request" in now.stdout
+    assert now.code == 1
+    dated = ["explain", "GET", URL, "-H", "X-Amz-Date: 20150830T123600Z", "--error-xml", str(tmp_path / "e.xml")]
+    result = run_cli(dated, base_env(tmp_path, fixed=False))
+    assert "Signed at: 20150830T123600Z (the request's time)" in result.stdout
+    assert "- clock: the request's time 20150830T123600Z is 86400 s behind the server's 20150831T123600Z" in result.stdout
