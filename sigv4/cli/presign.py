@@ -107,12 +107,17 @@ def _param_json(name: str, text: str, want: type, example: str) -> Any:
     return value
 
 
-def _bucket_and_key(uri: str, method: str) -> tuple[str, str | None]:
-    """The bucket and key of ``s3://bucket/key``; a bucket operation takes no key."""
+def _bucket_and_key(uri: str, method: str) -> tuple[str | None, str | None]:
+    """The bucket and key of ``s3://bucket/key``; a bucket operation takes no key, and
+    list_buckets takes ``s3://`` alone."""
     from ..s3.operations import operation
 
     op = operation(method)
     assert op is not None
+    if "Bucket" not in op.members:
+        if uri not in ("s3://", "s3:///"):
+            raise UsageError(f"--method {method} is not for a bucket: give s3:// alone, not {uri!r}")
+        return None, None
     object_level = "Key" in op.members
     bucket, key = parse_s3_uri(uri, key_required=False)
     if object_level and not key:
@@ -129,7 +134,7 @@ def _bucket_and_key(uri: str, method: str) -> tuple[str, str | None]:
 def run_presign(args: argparse.Namespace) -> int:
     method = _client_method(args.method)
     bucket, key = _bucket_and_key(args.uri, method)
-    params: dict[str, Any] = {"Bucket": bucket}
+    params: dict[str, Any] = {} if bucket is None else {"Bucket": bucket}
     if key is not None:
         params["Key"] = key
     for item in args.params:

@@ -52,6 +52,8 @@ BUCKET_CASES = [
      {"region": "eu-north-1"}),
     (["s3://my-bucket", "--method", "list_multipart_uploads", "--region", "us-east-1", "--addressing-style", "path"],
      "list_multipart_uploads", {}, {"region": "us-east-1", "style": "path"}),
+    (["s3://", "--method", "list_buckets", "--region", "eu-west-1", "--param", "Prefix=logs-", "--param", "MaxBuckets=10"],
+     "list_buckets", {"Prefix": "logs-", "MaxBuckets": 10}, {"region": "eu-west-1"}),
 ]  # fmt: skip
 
 
@@ -64,7 +66,7 @@ def _expires(args: list[str]) -> int:
 def test_bucket_operation_matches_boto3(tmp_path: Path, case: tuple[Any, ...], token: Optional[str]) -> None:
     args, method, params, client = case
     bucket = args[0][5:].split("/", 1)[0]
-    want = boto_url(method, {"Bucket": bucket, **params}, _expires(args), token=token, **client)
+    want = boto_url(method, {"Bucket": bucket, **params} if bucket else params, _expires(args), token=token, **client)
     result = run_cli(["presign", *args], base_env(tmp_path, token=token))
     assert result.code == 0, result.stderr
     assert result.stdout == want + "\n"
@@ -90,6 +92,7 @@ def test_every_bucket_operation_of_the_issue_is_covered() -> None:
         (["s3://my-bucket", "--method", "list_objects_v2", "--param", "FetchOwner=maybe"], "true or false"),
         (["s3://my-bucket", "--method", "list_objects_v2", "--param", "Key=x"], 'Unknown parameter in input: "Key"'),
         (["s3://my-bucket", "--method", "list_objects_v2", "--content-type", "a/b"], "--content-type"),
+        (["s3://my-bucket", "--method", "list_buckets"], "is not for a bucket: give s3:// alone"),
     ],
 )
 def test_bucket_operation_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
