@@ -203,6 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse says 2)
         return exc.code if isinstance(exc.code, int) else 2
+    for name in ("method", "url", "uri"):  # argparse can leave [] here (a second "--" on Python 3.11)
+        if not isinstance(getattr(args, name, ""), str):
+            print(f"sigv4 {args.command}: error: the following arguments are required: {name}", file=sys.stderr)
+            return 2
     from .. import signer
 
     clock = signer._default_clock

@@ -175,10 +175,12 @@ def _conditions(texts: list[str]) -> list[Any]:
 
 
 def run_post(args: argparse.Namespace) -> int:
+    from ..s3.policy import validate_conditions
     from ..s3.post import field_allowed
 
     bucket, key = parse_s3_uri(args.uri)
     conditions = _conditions(args.conditions)
+    validate_conditions(conditions)  # before field_allowed reads them
     fields: dict[str, str] = {}
     items = list(args.fields)
     if args.content_type is not None:

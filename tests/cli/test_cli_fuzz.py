@@ -300,6 +300,10 @@ KNOWN = [
     ["presign", "s3://my-bucket", "--method", "list_objects_v2", "--bogus\x1b"],
     ["sign", "GET", "https://h\x1b/", "-s", "s3", "--region", "us-east-1"],
     ["presign", "s3://b/k", "--expires-in", "604801"],
+    # found by the fuzz run: an invalid condition reached the field check (IndexError)
+    ["post", "s3://my-bucket/k", "--condition", '["between"]', "--field", "acl=public-read"],
+    # found by the fuzz run: argparse (3.11) leaves url=[] after a second "--" (AttributeError)
+    ["explain", "--", "--service", "--"],
 ]
 
 
