@@ -182,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _show_warning(
     message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None, line: str | None = None
 ) -> None:
-    print(f"sigv4: warning: {message}", file=sys.stderr, flush=True)
+    from .common import printable
+
+    print(f"sigv4: warning: {printable(str(message))}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
