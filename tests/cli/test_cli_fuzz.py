@@ -304,6 +304,11 @@ KNOWN = [
     ["post", "s3://my-bucket/k", "--condition", '["between"]', "--field", "acl=public-read"],
     # found by the fuzz run: argparse (3.11) leaves url=[] after a second "--" (AttributeError)
     ["explain", "--", "--service", "--"],
+    # demo is not fuzzed (it starts a server); its command line is checked here
+    ["demo", "--bogus\x1b"],
+    ["demo", "extra"],
+    [],
+    ["no-such-command\x1b"],
 ]
 
 
