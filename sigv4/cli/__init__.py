@@ -17,6 +17,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import NoReturn
 
 __all__ = ["build_parser", "main"]
 
@@ -39,6 +40,15 @@ assume-role, web identity), container credentials, EC2 instance metadata.
 exit status: 0 ok, 1 the command failed, 2 the command line is wrong."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (controls escaped), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        from .common import printable
+
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -59,18 +69,23 @@ def _port(text: str) -> int:
     return value
 
 
-def _auth_options(parser: argparse.ArgumentParser) -> None:
+_REGION_ORDER = "AWS_DEFAULT_REGION, then AWS_REGION, then the profile's region"
+
+
+def _auth_options(parser: argparse.ArgumentParser, region_default: str = _REGION_ORDER) -> None:
     group = parser.add_argument_group("credentials and region")
     group.add_argument("--profile", metavar="P", help="profile of ~/.aws/config to use (default: AWS_PROFILE or 'default')")
-    group.add_argument("--region", metavar="R", help="region to sign for (default: AWS_REGION, then the profile's region)")
+    group.add_argument("--region", metavar="R", help=f"region to sign for (default: {region_default})")
 
 
 def _s3_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("uri", metavar="s3://bucket/key", help="the object (the key is taken literally)")
+    parser.add_argument(
+        "uri", metavar="s3://bucket/key", help="the object (the key is taken literally); s3://bucket for a bucket operation"
+    )
     parser.add_argument(
         "--expires-in", metavar="N", type=_positive_int, default=3600, help="seconds (default 3600, at most 604800)"
     )
-    _auth_options(parser)
+    _auth_options(parser, f"{_REGION_ORDER}, else us-east-1 as in boto3")
     group = parser.add_argument_group("endpoint")
     group.add_argument("--endpoint-url", metavar="U", help="an S3-compatible endpoint, e.g. http://127.0.0.1:9000")
     group.add_argument("--addressing-style", metavar="S", choices=("auto", "virtual", "path"), help="auto, virtual or path")
@@ -85,7 +100,7 @@ def _request_options(parser: argparse.ArgumentParser, *, service_required: bool)
     parser.add_argument(
         "--service", "-s", required=service_required, metavar="S", help="signing name: execute-api, es, lambda, s3, ..."
     )  # fmt: skip
-    _auth_options(parser)
+    _auth_options(parser, f"the region in an AWS host name, then {_REGION_ORDER}")
     parser.add_argument(
         "-H", "--header", dest="headers", action="append", default=[], metavar="'Name: value'", help="a header to sign and send"
     )  # fmt: skip
@@ -96,12 +111,15 @@ def _request_options(parser: argparse.ArgumentParser, *, service_required: bool)
     parser.add_argument(
         "--expires-in", metavar="N", type=_positive_int, help="presign instead: sign the query string for N seconds"
     )  # fmt: skip
+    parser.add_argument(
+        "--max-expires", metavar="N", type=_positive_int, help="raise the 604800 s cap on --expires-in (if the service allows)"
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sigv4",
         description="AWS Signature Version 4 from the command line, without an SDK.",
         epilog=_EPILOG,
@@ -147,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--error-xml", "--error", dest="error_file", metavar="FILE",
         help="the body of a SignatureDoesNotMatch error (XML or JSON; - for stdin): diff AWS's strings against ours",
     )  # fmt: skip
+    p.add_argument("--endpoint-url", metavar="U", help="the URL is for the S3-compatible store at U: sign it for s3")
 
     sub.add_parser("demo", help="run presigned PUT/GET and a POST upload against a local S3 server (no AWS account)")
 
@@ -158,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hostname", required=True, metavar="H", help="the DB instance or cluster endpoint")
     p.add_argument("--port", required=True, type=_port, metavar="P", help="its port")
     p.add_argument("--username", required=True, metavar="U", help="the database user")
-    _auth_options(p)
+    _auth_options(p, f"the region in the host name, then {_REGION_ORDER}")
 
     from .token import add_parser as add_token_parser
 
@@ -179,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _show_warning(
     message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None, line: str | None = None
 ) -> None:
-    print(f"sigv4: warning: {message}", file=sys.stderr, flush=True)
+    from .common import printable
+
+    print(f"sigv4: warning: {printable(str(message))}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,10 +210,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     import warnings
 
     parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    for word in words:
+        if isinstance(word, str) and any("\ud800" <= ch <= "\udfff" for ch in word):  # bytes that are not UTF-8
+            from .common import printable
+
+            print(f"sigv4: error: argument {printable(word)!s} is not valid UTF-8", file=sys.stderr)
+            return 2
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse says 2)
         return exc.code if isinstance(exc.code, int) else 2
+    for name in ("method", "url", "uri"):  # argparse can leave [] here (a second "--" on Python 3.11)
+        if not isinstance(getattr(args, name, ""), str):
+            print(f"sigv4 {args.command}: error: the following arguments are required: {name}", file=sys.stderr)
+            return 2
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         return _run(args)
@@ -201,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..errors import CredentialsError, SigningError
     from ..exceptions import ProfileNotFound
-    from .common import CommandFailed, UsageError, fixed_clock
+    from .common import CommandFailed, UsageError, cli_message, fixed_clock
 
     prog = f"sigv4 {args.command}"
     try:
@@ -215,13 +247,13 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a closed pipe is reported here, not at interpreter exit
         return code
     except UsageError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {cli_message(exc)}", file=sys.stderr)
         return 2
     except (CommandFailed, CredentialsError, ProfileNotFound) as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {cli_message(exc)}", file=sys.stderr)
         return 1
     except SigningError as exc:  # the library rejected a value given on the command line
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {cli_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
@@ -230,4 +262,7 @@ def _run(args: argparse.Namespace) -> int:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the final flush cannot fail again
+        return 1
+    except Exception as exc:  # never a traceback; the message is left out (it could quote anything)
+        print(f"{prog}: error: internal error ({type(exc).__name__}): please report it with the command line", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import UsageError, say
+from .common import UsageError, printable, say
 from .payload import load_body
 from .sign import make_signer, sign_request
 
@@ -35,17 +35,32 @@ _SECTIONS = ("method", "path", "query", "headers", "signed headers", "payload ha
 
 
 class ServerStrings:
-    """What the server computed, as its error body tells it."""
+    """What the server computed, as its error body tells it, and the other facts
+    the body carries (``fields``: every element by name, ``code``, ``message``)."""
 
-    __slots__ = ("access_key", "canonical_request", "signature", "string_to_sign")
+    __slots__ = ("access_key", "canonical_request", "code", "fields", "message", "notes", "signature", "string_to_sign")
 
     def __init__(
-        self, canonical_request: str | None, string_to_sign: str | None, signature: str | None, access_key: str | None
+        self,
+        canonical_request: str | None,
+        string_to_sign: str | None,
+        signature: str | None,
+        access_key: str | None,
+        *,
+        code: str | None = None,
+        message: str = "",
+        fields: dict[str, str] | None = None,
+        notes: list[str] | None = None,
     ) -> None:
         self.canonical_request = canonical_request
         self.string_to_sign = string_to_sign
         self.signature = signature
         self.access_key = access_key
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        #: What could not be read in the body (not well-formed XML, not UTF-8...).
+        self.notes = notes or []
 
     @property
     def amz_date(self) -> str | None:
@@ -54,10 +69,15 @@ class ServerStrings:
 
     @property
     def scope(self) -> tuple[str, str] | None:
-        """(region, service) of the string to sign's credential scope."""
+        """(region, service) of the string to sign's credential scope, when it is one."""
         lines = (self.string_to_sign or "").split("\n")
         parts = lines[2].split("/") if len(lines) > 2 else []
-        return (parts[1], parts[2]) if len(parts) == 4 else None
+        if len(parts) == 4 and all(parts[1:3]) and set(parts[1] + parts[2]) <= _SCOPE_CHARS:
+            return (parts[1], parts[2])
+        return None
+
+
+_SCOPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _from_hex(text: str | None) -> str | None:
@@ -65,7 +85,7 @@ def _from_hex(text: str | None) -> str | None:
     if not text or not text.strip():
         return None
     try:
-        return bytes(int(pair, 16) for pair in text.split()).decode("utf-8")
+        return bytes(int(pair, 16) for pair in text.split() if len(pair) == 2 and pair.isascii()).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
         return None
 
@@ -82,44 +102,89 @@ def _from_message(text: str) -> tuple[str | None, str | None]:
     return (canonical.group(1) if canonical else None, to_sign.group(1) if to_sign else None)
 
 
+def decode_body(data: bytes) -> tuple[str, list[str]]:
+    """The text of an error body and what was wrong with its bytes (never an exception)."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), []
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        note = (
+            f"the error body is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): read with replacement characters"
+        )
+        return data.decode("utf-8", "replace"), [note]
+
+
 def parse_error_body(text: str) -> ServerStrings:
-    """Read AWS's canonical request and string to sign out of an error body."""
+    """Read AWS's canonical request and string to sign out of an error body, with
+    whatever else it says (code, message, region hint, times, access key).
+    Never raises: what cannot be read is listed in ``notes``."""
     found: dict[str, str] = {}
+    notes: list[str] = []
     message = text
     stripped = text.lstrip()
     if stripped.startswith("<"):
         import xml.etree.ElementTree as ET
 
         try:
-            root = ET.fromstring(stripped.encode("utf-8"))  # noqa: S314 - a local file the user chose
-        except ET.ParseError as exc:
-            raise UsageError(f"the error body is not well-formed XML: {exc}") from None
-        for element in root.iter():
-            name = element.tag.rpartition("}")[2]
-            if element.text is not None and name not in found:
-                found[name] = element.text
-        message = found.get("Message", "")
+            root = ET.fromstring(stripped)  # noqa: S314 - a local file the user chose
+        except (ET.ParseError, ValueError, RecursionError) as exc:
+            notes.append(f"the error body is not well-formed XML ({exc}): only its text was searched")
+            found.update(_loose_elements(stripped))
+            message = found.get("Message", stripped)
+        else:
+            for element in root.iter():
+                name = str(element.tag).rpartition("}")[2]
+                if element.text is not None and name not in found:
+                    found[name] = element.text
+            message = found.get("Message", "")
     elif stripped.startswith("{"):
         import json
 
         try:
             doc = json.loads(stripped)
-        except ValueError as exc:
-            raise UsageError(f"the error body is not valid JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:
+            notes.append(f"the error body is not valid JSON ({exc}): only its text was searched")
+            doc = None
         if isinstance(doc, dict):
-            message = str(doc.get("message") or doc.get("Message") or doc.get("errorMessage") or "")
+            for name, value in doc.items():
+                if isinstance(name, str) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    found.setdefault(name[:1].upper() + name[1:], str(value))
+            message = found.get("Message") or found.get("ErrorMessage") or ""
+            code = found.get("__type") or found.get("Code") or found.get("ErrorCode")
+            if code:
+                found["Code"] = code.rpartition("#")[2].partition(":")[0]
+    elif not stripped:
+        notes.append("the error body is empty")
     canonical = _from_hex(found.get("CanonicalRequestBytes")) or found.get("CanonicalRequest")
     to_sign = _from_hex(found.get("StringToSignBytes")) or found.get("StringToSign")
     if canonical is None and to_sign is None:
         canonical, to_sign = _from_message(message)
-    if canonical is None and to_sign is None:
-        code = found.get("Code")
-        what = f" (its code is {code})" if code else ""
-        raise UsageError(
-            f"the error body carries neither a canonical request nor a string to sign{what}: "
-            "pass the body of a SignatureDoesNotMatch answer"
-        )
-    return ServerStrings(canonical, to_sign, found.get("SignatureProvided"), found.get("AWSAccessKeyId"))
+    return ServerStrings(
+        canonical,
+        to_sign,
+        found.get("SignatureProvided"),
+        found.get("AWSAccessKeyId"),
+        code=found.get("Code"),
+        message=message if message is not text or len(text) < 2000 else "",
+        fields=found,
+        notes=notes,
+    )
+
+
+def _loose_elements(text: str) -> dict[str, str]:
+    """``<Name>text</Name>`` pairs of a body that is not well-formed XML (a truncated copy)."""
+    import re
+    from html import unescape
+
+    out: dict[str, str] = {}
+    for match in re.finditer(r"<([A-Za-z][\w.-]{0,100})>([^<]*)</\1>", text):
+        out.setdefault(match.group(1), unescape(match.group(2)))
+    return out
 
 
 def diff_lines(theirs: str, ours: str) -> list[str]:
@@ -130,23 +195,24 @@ def diff_lines(theirs: str, ours: str) -> list[str]:
 
 
 def _sections(canonical: str) -> dict[str, str]:
+    """The six parts of a canonical request; a short or odd one gives empty parts."""
     lines = canonical.split("\n")
+    lines += [""] * max(0, 7 - len(lines))
     try:
         blank = lines.index("", 3)
     except ValueError:
         blank = len(lines) - 2
-    return dict(
-        zip(_SECTIONS, (lines[0], lines[1], lines[2], "\n".join(lines[3:blank]), "\n".join(lines[blank + 1 : -1]), lines[-1]))
-    )
+    signed = lines[blank + 1] if blank + 1 < len(lines) - 1 else ""
+    return dict(zip(_SECTIONS, (lines[0], lines[1], lines[2], "\n".join(lines[3:blank]), signed, lines[-1])))
 
 
 def _hints(theirs: str, ours: str) -> list[str]:
     a, b = _sections(theirs), _sections(ours)
     hints = [f"the {name} {'differ' if name.endswith('s') else 'differs'}" for name in _SECTIONS if a.get(name) != b.get(name)]
-    their_names = set(a["signed headers"].split(";"))
-    our_names = set(b["signed headers"].split(";"))
+    their_names = set(filter(None, a["signed headers"].split(";")))
+    our_names = set(filter(None, b["signed headers"].split(";")))
     for name in sorted(their_names - our_names):
-        hints.append(f"the request signed header {name!r}, which you did not pass with -H")
+        hints.append(f"the request signed header {printable(name)!r}, which you did not pass with -H")
     for name in sorted(our_names - their_names):
         hints.append(f"you passed header {name!r}, which the signed request did not sign")
     if a.get("payload hash") != b.get("payload hash"):
@@ -175,54 +241,210 @@ def _compare(label: str, theirs: str | None, ours: str) -> bool:
         return True
     print(f"{label} differs (- AWS, + sigv4):")
     for line in diff_lines(theirs, ours):
-        print(line)
+        print(printable(line))
     return False
 
 
-def _amz_datetime(amz_date: str) -> datetime:
+def _amz_datetime(amz_date: str) -> datetime | None:
+    """``20150830T123600Z`` (or ISO 8601, as S3's ``ServerTime``) → a UTC datetime; None if neither."""
     from datetime import datetime, timezone
 
-    try:
-        return datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise UsageError(f"the date {amz_date!r} is not YYYYMMDDTHHMMSSZ") from None
+    for pattern in ("%Y%m%dT%H%M%SZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ"):
+        try:
+            return datetime.strptime(amz_date.strip(), pattern).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
+#: Error codes that are about the signature or the credentials (the others come after it was accepted).
+_AUTH_CODES = frozenset(
+    {
+        "SignatureDoesNotMatch", "AuthorizationHeaderMalformed", "AuthorizationQueryParametersError",
+        "RequestTimeTooSkewed", "InvalidAccessKeyId", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
+        "XAmzContentSHA256Mismatch", "IncompleteSignature", "IncompleteSignatureException", "InvalidSignatureException",
+        "MissingAuthenticationToken", "MissingAuthenticationTokenException", "UnrecognizedClientException",
+        "InvalidClientTokenId", "SignatureExpired", "InvalidRequest", "AccessDenied", "AccessDeniedException",
+        "ExpiredTokenException", "MissingSecurityHeader",
+    }
+)  # fmt: skip
+_MAX_SKEW = 15 * 60
+
+
+def _header_date(args: argparse.Namespace) -> datetime | None:
+    """The time of an ``-H 'X-Amz-Date: …'`` given on the command line (the request's own)."""
+    from .common import parse_header
+
+    for text in args.headers:
+        name, value = parse_header(text)
+        if name.lower() == "x-amz-date":
+            return _amz_datetime(value)
+    return None
+
+
+def _findings(server: ServerStrings, signed: SignedRequest, access_key: str, request_time: datetime | None) -> list[str]:
+    """What the error body says that contradicts the request sigv4 signed."""
+    import re
+
+    out: list[str] = []
+    fields = server.fields
+    _, region, service, _ = [*signed.credential_scope.split("/"), "", "", "", ""][:4]
+    hint = fields.get("Region")
+    match = re.search(r"region '([a-z0-9-]+)' is wrong; expecting '([a-z0-9-]+)'", server.message)
+    if match:
+        hint = match.group(2)
+    if hint and hint != region:
+        out.append(f"the server expects region {hint!r}, sigv4 signed for {region!r}: pass --region {hint}")
+    match = re.search(r"scoped to (?:correct|a valid) service:? '([a-z0-9-]+)'", server.message)
+    if match and match.group(1) != service:
+        out.append(
+            f"the server expects service {match.group(1)!r}, sigv4 signed for {service!r}: pass --service {match.group(1)}"
+        )
+    if server.access_key and server.access_key != access_key:
+        out.append(f"the request was signed with access key {server.access_key}, sigv4 used {access_key}")
+    if server.signature and server.signature != signed.signature:
+        out.append(f"the signature sent ({server.signature}) is not the one sigv4 computes for this request")
+    server_time = _amz_datetime(fields.get("ServerTime", ""))
+    if request_time is not None and server_time is not None:
+        skew = int((request_time - server_time).total_seconds())
+        if abs(skew) > _MAX_SKEW or server.code == "RequestTimeTooSkewed":
+            side = "ahead of" if skew > 0 else "behind"
+            out.append(
+                f"clock: the request's time {request_time:%Y%m%dT%H%M%SZ} is {abs(skew)} s {side} the server's "
+                f"{server_time:%Y%m%dT%H%M%SZ} (at most {_MAX_SKEW} s is accepted): set this machine's clock"
+            )
+    theirs, ours = fields.get("S3ComputedContentSHA256"), fields.get("ClientComputedContentSHA256")
+    if server.code == "XAmzContentSHA256Mismatch" or (theirs and ours and theirs != ours):
+        out.append(
+            f"the body the server received hashes to {theirs or '?'}, the request declared {ours or '?'}: "
+            "send exactly the bytes that were signed (check --data)"
+        )
+    if re.search(r"headers present in the request which were not signed", server.message, re.I):
+        out.append("the request carried x-amz-* headers it did not sign: pass them with -H so that they are signed")
+    if re.search(r"request has expired|signature expired", server.message, re.I):
+        out.append("the signature had expired when the server received the request (the clock, or X-Amz-Expires)")
+    return out
 
 
 def _explain_error(args: argparse.Namespace) -> int:
     path = args.error_file
     try:
         if path == "-":
-            text = sys.stdin.read()
+            data = sys.stdin.buffer.read()
         else:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            with open(path, "rb") as f:
+                data = f.read(16 << 20)
     except OSError as exc:
         raise UsageError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+    text, notes = decode_body(data)
     server = parse_error_body(text)
+    server.notes[:0] = notes
     region = service = None
     if server.scope is not None:
         region, service = server.scope
-    signer = make_signer(args, args.url, service=args.service or service, region=args.region or region)
-    now = _amz_datetime(server.amz_date) if server.amz_date else None
+    service = args.service or service or _service_guess(args, server)
+    signer = make_signer(args, args.url, service=service, region=args.region or region or _region_for(args, service))
+    # The request's own time when it is known (AWS's string to sign, S3's RequestTime, an
+    # -H X-Amz-Date), else this machine's clock.
+    now = (_amz_datetime(server.amz_date) if server.amz_date else None) or _amz_datetime(server.fields.get("RequestTime", ""))
+    now = now or _header_date(args)
     signed = sign_request(args, signer, load_body(args.data), now=now)
+    for note in server.notes:
+        print(f"Note: {printable(note)}")
+    creds = signer.credentials()
+    if server.canonical_request is None and server.string_to_sign is None:
+        return _explain_without_strings(server, signed, creds.access_key, now)
     print(f"Signed at {signed.amz_date} for {signed.credential_scope}")
     same_request = _compare("Canonical request", server.canonical_request, signed.canonical_request)
     same_sts = _compare("String to sign", server.string_to_sign, signed.string_to_sign)
     if server.signature:
         print(f"Signature provided: {server.signature}")
     print(f"Signature by sigv4: {signed.signature}")
-    creds = signer.credentials()
     if server.access_key and server.access_key != creds.access_key:
         print(f"Note: the request was signed with access key {server.access_key}, sigv4 used {creds.access_key}")
     if server.canonical_request is not None and not same_request:
         for hint in _hints(server.canonical_request, signed.canonical_request):
             print(f"- {hint}")
-    elif same_request and same_sts:
-        if server.signature and server.signature == signed.signature:
-            print("sigv4 computes the signature that was sent: AWS's key for it differs (wrong or rotated secret?)")
-        else:
-            print("Same strings on both sides: the signature was computed with another secret key (or signing key)")
+        return 1
+    if not same_sts:
+        return 1
+    if server.signature and server.signature == signed.signature:
+        print("sigv4 computes the signature that was sent: AWS's key for it differs (wrong or rotated secret?)")
+        return 0
+    print("Same strings on both sides: the signature was computed with another secret key (or signing key)")
+    return 1 if server.signature else 0
+
+
+def _explain_without_strings(server: ServerStrings, signed: SignedRequest, access_key: str, when: datetime | None) -> int:
+    """MinIO, JuiceFS, Ceph, R2...: no canonical request in the body.  Show ours and
+    what the body does say (code, region hint, clock, access key)."""
+    code = server.code or "no code"
+    print(
+        f"The error body ({code}) carries no canonical request or string to sign (MinIO, JuiceFS, Ceph and R2 send "
+        "none): here is what sigv4 signs for this request, to compare with what your client signed."
+    )
+    print()
+    print(f"Canonical request:\n{signed.canonical_request}\n")
+    print(f"String to sign:\n{signed.string_to_sign}\n")
+    print(f"Scope: {signed.credential_scope}")
+    print(f"Signed headers: {';'.join(signed.signed_headers)}")
+    source = "the request's time" if when else "this machine's clock"
+    print(f"Signed at: {signed.amz_date} ({source})")
+    print(f"Signature by sigv4: {signed.signature}")
+    if server.message:
+        print(f"The server says: {printable(server.message.strip())[:500]}")
+    findings = _findings(server, signed, access_key, when)
+    for finding in findings:
+        print(f"- {finding}")
+    if findings:
+        return 1
+    if server.code in _AUTH_CODES:
+        print(
+            "Nothing in the error body contradicts this request: compare the canonical request above with the one "
+            "your client signed (botocore logs it at DEBUG), and check the secret key"
+        )
+        return 1
+    if server.code:
+        print(f"{server.code} is not a signature error: the server accepted the signature")
     return 0
+
+
+def _service_guess(args: argparse.Namespace, server: ServerStrings) -> str | None:
+    """``s3`` for an S3 host (or the host of ``--endpoint-url`` / ``AWS_ENDPOINT_URL_S3``)."""
+    return guess_service(args) or ("s3" if "BucketName" in server.fields else None)
+
+
+def _region_for(args: argparse.Namespace, service: str | None) -> str | None:
+    """The region for ``service`` at the URL's host: as :func:`~sigv4.cli.common.resolve_region`,
+    with S3's own host forms (``s3-eu-west-1.amazonaws.com``) and boto3's us-east-1 for S3."""
+    from ..urls import split_url
+    from .common import resolve_region, s3_host
+
+    netloc = split_url(args.url)[1]
+    if service not in ("s3", "s3-object-lambda", "s3-outposts"):
+        return resolve_region(args, url_host=netloc)
+    known = s3_host(netloc)
+    if known is not None and known[1]:
+        return args.region or known[1]
+    return resolve_region(args, url_host=netloc, required=False) or "us-east-1"
+
+
+def guess_service(args: argparse.Namespace) -> str | None:
+    """The signing name an S3 URL implies: AWS S3 host names, or the S3 endpoint given."""
+    import os
+
+    from ..urls import split_url
+    from .common import is_endpoint_host, s3_host
+
+    netloc = split_url(args.url)[1]
+    known = s3_host(netloc)
+    if known is not None:
+        return known[0]
+    if is_endpoint_host(netloc, getattr(args, "endpoint_url", None)) or is_endpoint_host(
+        netloc, os.environ.get("AWS_ENDPOINT_URL_S3")
+    ):
+        return "s3"
+    return None
 
 
 def _explain_presigned(args: argparse.Namespace) -> int:
@@ -241,9 +463,10 @@ def _explain_presigned(args: argparse.Namespace) -> int:
     kept = [f"{k}={v}" for k, v in query_pairs(query) if k.lower() not in _PRESIGN_PARAMS]
     bare = f"{scheme}://{netloc}{path}" + ("?" + "&".join(kept) if kept else "")
     signer = make_signer(args, args.url, service=args.service or scope[3], region=args.region or scope[2])
-    signed = sign_request(
-        args, signer, load_body(args.data), url=bare, now=_amz_datetime(params["x-amz-date"]), expires_in=expires
-    )
+    when = _amz_datetime(params["x-amz-date"])
+    if when is None:
+        raise UsageError(f"X-Amz-Date={params['x-amz-date']!r} is not YYYYMMDDTHHMMSSZ")
+    signed = sign_request(args, signer, load_body(args.data), url=bare, now=when, expires_in=expires)
     _print_strings(signed)
     theirs = params.get("x-amz-signature", "")
     if signed.signature == theirs:
@@ -256,7 +479,7 @@ def _explain_presigned(args: argparse.Namespace) -> int:
     wanted = params.get("x-amz-signedheaders", "host")
     if wanted != ";".join(signed.signed_headers):
         print(f"- it signed headers {wanted}; pass the same ones with -H (sigv4 signed {';'.join(signed.signed_headers)})")
-    return 0
+    return 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -264,9 +487,10 @@ def run(args: argparse.Namespace) -> int:
         return _explain_error(args)
     if "x-amz-signature=" in args.url.lower() and args.expires_in is None:
         return _explain_presigned(args)
-    if not args.service:
+    service = args.service or guess_service(args)
+    if not service:
         raise UsageError("no service: pass --service (the signing name, e.g. execute-api, es, lambda, s3)")
-    signer = make_signer(args, args.url)
+    signer = make_signer(args, args.url, service=service, region=args.region or _region_for(args, service))
     signed = sign_request(args, signer, load_body(args.data))
     _print_strings(signed)
     if signed.url != args.url:

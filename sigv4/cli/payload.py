@@ -108,7 +108,8 @@ def load_body(spec: str | None) -> Body:
     if spec is None:
         return Body(b"")
     if spec == "@-":
-        return Body(sys.stdin.buffer.read())
+        # path "-": a curl command reads the same bytes from its own standard input (--data-binary @-)
+        return Body(sys.stdin.buffer.read(), path="-")
     if spec.startswith("@"):
         path = spec[1:]
         if not path:

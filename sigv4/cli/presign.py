@@ -57,11 +57,14 @@ def _warn_if_expiring(creds: Credentials, expires_in: int, clock: Callable[[], f
         )
 
 
-def _param_value(name: str, text: str) -> object:
-    """A ``--param`` value typed as S3's model types the member (int, bool, map)."""
-    from ..s3.operations import MEMBERS
+def _param_value(method: str, name: str, text: str) -> object:
+    """A ``--param`` value typed as S3's model types the member of ``method``
+    (int, bool, map, list, structure); an unknown name is left to the library to refuse."""
+    from ..s3.operations import operation
 
-    kind = MEMBERS.get(name, "- - s").split(" ")[-1]
+    op = operation(method)
+    member = op.members.get(name) if op is not None else None
+    kind = member.type if member is not None else "s"
     if kind == "i":
         try:
             return int(text)
@@ -72,15 +75,13 @@ def _param_value(name: str, text: str) -> object:
             raise UsageError(f"--param {name}: expected true or false, not {text!r}")
         return text.lower() == "true"
     if kind == "m":
-        import json
-
-        try:
-            value = json.loads(text)
-        except ValueError:
-            value = None
-        if not isinstance(value, dict):
-            raise UsageError(f'--param {name}: expected a JSON object such as {{"k": "v"}}, not {text!r}')
-        return value
+        return _param_json(name, text, dict, '{"k": "v"}')
+    if kind == "l":
+        if text.lstrip().startswith("["):
+            return _param_json(name, text, list, '["a", "b"]')
+        return [part for part in text.split(",") if part]
+    if kind == "S":
+        return _param_json(name, text, dict, '{"Name": "value"}')
     return text
 
 
@@ -95,15 +96,53 @@ def _client_method(text: str) -> str:
     raise UsageError(f"--method {text!r}: expected GET, PUT, HEAD, DELETE or a client method such as upload_part")
 
 
+def _param_json(name: str, text: str, want: type, example: str) -> Any:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, want):
+        raise UsageError(f"--param {name}: expected JSON such as {example}, not {text!r}")
+    return value
+
+
+def _bucket_and_key(uri: str, method: str) -> tuple[str | None, str | None]:
+    """The bucket and key of ``s3://bucket/key``; a bucket operation takes no key, and
+    list_buckets takes ``s3://`` alone."""
+    from ..s3.operations import operation
+
+    op = operation(method)
+    assert op is not None
+    if "Bucket" not in op.members:
+        if uri not in ("s3://", "s3:///"):
+            raise UsageError(f"--method {method} is not for a bucket: give s3:// alone, not {uri!r}")
+        return None, None
+    object_level = "Key" in op.members
+    bucket, key = parse_s3_uri(uri, key_required=False)
+    if object_level and not key:
+        raise UsageError(
+            f"{uri!r} has no key: --method {method} needs s3://bucket/key "
+            "(bucket operations: list_objects_v2, list_objects, head_bucket, create_bucket, delete_bucket, ...)"
+        )
+    if not object_level and key:
+        hint = " (to list under a prefix: --param Prefix=...)" if "Prefix" in op.members else ""
+        raise UsageError(f"--method {method} is a bucket operation: give s3://{bucket} without a key{hint}")
+    return bucket, key if object_level else None
+
+
 def run_presign(args: argparse.Namespace) -> int:
-    bucket, key = parse_s3_uri(args.uri)
     method = _client_method(args.method)
-    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    bucket, key = _bucket_and_key(args.uri, method)
+    params: dict[str, Any] = {} if bucket is None else {"Bucket": bucket}
+    if key is not None:
+        params["Key"] = key
     for item in args.params:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"--param {item!r} is not NAME=VALUE")
-        params[name] = _param_value(name, value)
+        params[name] = _param_value(method, name, value)
     if args.content_type is not None:
         if method == "put_object":
             params["ContentType"] = args.content_type
@@ -137,10 +176,12 @@ def _conditions(texts: list[str]) -> list[Any]:
 
 
 def run_post(args: argparse.Namespace) -> int:
+    from ..s3.policy import validate_conditions
     from ..s3.post import field_allowed
 
     bucket, key = parse_s3_uri(args.uri)
     conditions = _conditions(args.conditions)
+    validate_conditions(conditions)  # before field_allowed reads them
     fields: dict[str, str] = {}
     items = list(args.fields)
     if args.content_type is not None:

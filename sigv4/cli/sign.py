@@ -33,7 +33,10 @@ def make_signer(args: argparse.Namespace, url: str, *, service: str | None = Non
     assert region is not None
     creds = credentials_provider(args, region).get_credentials()
     clock = getattr(args, "clock", None)
-    return Signer(creds, region, service, unsigned_payload=True if args.unsigned_payload else None, clock=clock)
+    max_expires = getattr(args, "max_expires", None)
+    return Signer(
+        creds, region, service, unsigned_payload=True if args.unsigned_payload else None, max_expires=max_expires, clock=clock
+    )
 
 
 def sign_request(

@@ -157,7 +157,13 @@ class Addressing:
     ) -> None:
         if addressing_style not in ("auto", "virtual", "path"):
             raise _fail("addressing_style", f"must be 'auto', 'virtual' or 'path', not {addressing_style!r}")
-        if not all(_host_label(label) for label in region.split(".")) or not region:
+        if isinstance(region, str) and "fips" in region:
+            # A legacy FIPS pseudo-region (fips-us-east-1, us-gov-west-1-fips...): as
+            # botocore's _normalize_fips_region, the plain region with FIPS on.
+            plain = region.replace("fips-", "").replace("-fips", "")
+            if plain != region:
+                region, use_fips = plain, True
+        if not isinstance(region, str) or not region or not all(_host_label(label) for label in region.split(".")):
             raise _fail("region_name", f"Invalid region {region!r}: region was not a valid DNS name.")
         self.region = region
         self.partition, self.dns_suffix = partition_of(region)

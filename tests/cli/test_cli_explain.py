@@ -140,7 +140,7 @@ def test_error_body_missing_header_shows_the_line(tmp_path: Path) -> None:
     result = run_cli(
         ["explain", "PUT", S3_URL, "--data", "hello", "--error-xml", str(tmp_path / "error.xml")], base_env(tmp_path)
     )
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr  # a mismatch is a failure, not a usage error
     out = result.stdout.splitlines()
     assert "Canonical request differs (- AWS, + sigv4):" in out
     assert "- content-type:text/plain" in out
@@ -156,7 +156,7 @@ def test_error_body_wrong_body_points_at_the_payload_hash(tmp_path: Path) -> Non
     result = run_cli(
         ["explain", "PUT", S3_URL, "--data", "hellO", "--error-xml", str(tmp_path / "error.xml")], base_env(tmp_path)
     )
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     assert "- the payload hash differs" in result.stdout
     assert "a different body" in result.stdout
 
@@ -167,7 +167,7 @@ def test_error_body_same_strings_other_secret(tmp_path: Path) -> None:
     _, _, wrong = botocore_strings("GET", API_URL, [], b"", "execute-api", "us-east-2", secret="another-secret")
     (tmp_path / "e.xml").write_text(s3_error(creq, sts, wrong))
     result = run_cli(["explain", "GET", API_URL, "--error", str(tmp_path / "e.xml")], base_env(tmp_path))
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr  # the signature sent is not the one these credentials give
     assert "Canonical request: identical" in result.stdout
     assert "computed with another secret key" in result.stdout
 
@@ -187,15 +187,15 @@ def test_error_message_formats(tmp_path: Path, builder) -> None:  # type: ignore
     other = run_cli(
         ["explain", "GET", plus, "-H", "X-Quote: it's 'quoted'", "--error", "-"], env, stdin=builder(creq, sts).encode()
     )
-    assert other.code == 0, other.stderr
+    assert other.code == 1, other.stderr
     assert "- q=a%20b" in other.stdout and "+ q=a%2Bb" in other.stdout
     assert "- the query differs" in other.stdout
 
 
 @pytest.mark.e2e
-def test_the_juicefs_error_body_has_no_strings_to_compare(tmp_path: Path, s3_server) -> None:  # type: ignore[no-untyped-def]
+def test_the_juicefs_error_body_is_explained_without_strings(tmp_path: Path, s3_server) -> None:  # type: ignore[no-untyped-def]
     """MinIO's (and so JuiceFS's) SignatureDoesNotMatch omits CanonicalRequest and
-    StringToSign: explain says so instead of inventing a diff."""
+    StringToSign: explain says so, shows ours, and does not invent a diff."""
     conn = http.client.HTTPConnection(s3_server.host, s3_server.port, timeout=30)
     bucket_url = f"{s3_server.endpoint}/no-such-bucket"
     sign = run_cli(
@@ -210,23 +210,38 @@ def test_the_juicefs_error_body_has_no_strings_to_compare(tmp_path: Path, s3_ser
     conn.close()
     assert answer.status == 403 and b"<Code>SignatureDoesNotMatch</Code>" in body
     (tmp_path / "real.xml").write_bytes(body)
-    args = ["explain", "PUT", bucket_url, "-s", "s3", "--region", "us-east-1", "--error-xml", str(tmp_path / "real.xml")]
+    args = ["explain", "PUT", bucket_url, "--endpoint-url", s3_server.endpoint, "--error-xml", str(tmp_path / "real.xml")]
     result = run_cli(args, base_env(tmp_path))
-    assert result.code == 2
-    assert "carries neither a canonical request nor a string to sign (its code is SignatureDoesNotMatch)" in result.stderr
+    assert result.code == 1, result.stderr  # a mismatch, explained as far as the body allows
+    assert "(SignatureDoesNotMatch) carries no canonical request or string to sign" in result.stdout
+    assert "Scope: 20150830/us-east-1/s3/aws4_request" in result.stdout  # s3 inferred from --endpoint-url
+    assert "Signed headers: host;x-amz-content-sha256;x-amz-date" in result.stdout
+    assert "pass the body of" not in result.stdout + result.stderr
 
 
-def test_error_body_that_is_not_an_error(tmp_path: Path) -> None:
-    (tmp_path / "bad.xml").write_text("<Error><Code>AccessDenied</Code></Error>")
-    (tmp_path / "broken.xml").write_text("<Error><Code>")
-    for name, message in (
-        ("bad.xml", "its code is AccessDenied"),
-        ("broken.xml", "not well-formed XML"),
-        ("missing", "cannot read"),
-    ):
-        result = run_cli(["explain", "GET", API_URL, "--error", str(tmp_path / name)], base_env(tmp_path))
-        assert result.code == 2
-        assert message in result.stderr
+def test_error_body_that_is_not_a_signature_error(tmp_path: Path) -> None:
+    """A body that says nothing about the signature is reported as such, with our strings (no usage error)."""
+    (tmp_path / "nokey.xml").write_text(
+        "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"
+    )
+    result = run_cli(["explain", "GET", API_URL, "-s", "execute-api", "--error", str(tmp_path / "nokey.xml")], base_env(tmp_path))
+    assert result.code == 0, result.stderr
+    assert "NoSuchKey is not a signature error" in result.stdout
+    creq, _, _ = botocore_strings("GET", API_URL, [], b"", "execute-api", "us-east-2")
+    assert f"Canonical request:\n{creq}\n" in result.stdout
+
+
+def test_error_body_that_is_broken_or_missing(tmp_path: Path) -> None:
+    (tmp_path / "broken.xml").write_text("<Error><Code>SignatureDoesNotMatch</Code><Message>x")
+    result = run_cli(
+        ["explain", "GET", API_URL, "-s", "execute-api", "--error", str(tmp_path / "broken.xml")], base_env(tmp_path)
+    )
+    assert result.code == 1, result.stderr  # a signature error that nothing explains: a failure
+    assert "not well-formed XML" in result.stdout
+    assert "(SignatureDoesNotMatch) carries no canonical request" in result.stdout  # the code is still read
+    missing = run_cli(["explain", "GET", API_URL, "-s", "execute-api", "--error", str(tmp_path / "missing")], base_env(tmp_path))
+    assert missing.code == 2
+    assert "cannot read" in missing.stderr and len(missing.stderr.splitlines()) == 1
 
 
 def _botocore_presigned(url: str, token: Optional[str] = None) -> str:
@@ -247,7 +262,7 @@ def test_presigned_url_is_checked_at_its_own_date_and_scope(tmp_path: Path) -> N
     assert "20150830/ap-south-1/s3/aws4_request" in result.stdout
     tampered = url.replace("photos/", "photoz/")
     result = run_cli(["explain", "GET", tampered], env)
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     assert "The URL's signature differs" in result.stdout
     other_key = run_cli(["explain", "GET", url], env | {"AWS_ACCESS_KEY_ID": "AKIDOTHER"})
     assert "it was signed with access key AKIDEXAMPLE; sigv4 used AKIDOTHER" in other_key.stdout
