@@ -42,19 +42,20 @@ import time as _time
 from hashlib import sha256 as _sha256
 
 from .canonical import (
-    ALGORITHM,
     UNSIGNED_PAYLOAD,
     canonical_headers,
     canonical_query_string,
     canonical_request,
     canonical_uri,
+    string_to_sign,
 )
 from .credentials import Credentials
 from .errors import CredentialsError, SigningError, VerificationError
-from .keys import HmacSha256, signing_key
+from .keys import HmacSha256, KeyCache, signing_key
 from .settings import MAX_EXPIRES, S3_SERVICES, settings_for
 from .verify_parse import (
     RequestAuth,
+    VerificationResult,
     hash_body,
     is_sha256_hex,
     parse_amz_date,
@@ -62,7 +63,6 @@ from .verify_parse import (
     parse_header_auth,
     parse_query_auth,
     query_value,
-    remember,
     request_headers,
     signed_query_pairs,
     split_target,
@@ -79,103 +79,16 @@ __all__ = ["Verifier", "VerificationResult", "parse_amz_date", "parse_credential
 
 STREAMING_PREFIX = "STREAMING-"
 _MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
-_KEYS: dict[tuple[str, str, str, str], tuple[bytes, HmacSha256]] = {}
-_RULES: dict[str, tuple[bool, bool]] = {}
-
-
-def _keyed(secret: str, date: str, region: str, service: str) -> tuple[bytes, HmacSha256]:
-    """The signing key and its keyed HMAC (OpenSSL's SHA-256: a verifier is a busy server)."""
-    cache_key = (secret, date, region, service)
-    found = _KEYS.get(cache_key)
-    if found is None:
-        key = signing_key(secret, date, region, service)
-        found = (key, HmacSha256(key, _sha256))
-        remember(_KEYS, cache_key, found)
-    return found
 
 
 def _rules(service: str) -> tuple[bool, bool]:
     """(double_encode_path, normalize_path) of the service's preset."""
-    found = _RULES.get(service)
-    if found is None:
-        settings = settings_for(service)
-        found = (settings.double_encode_path, settings.normalize_path)
-        remember(_RULES, service, found)
-    return found
-
-
-def _string_to_sign(amz_date: str, scope: str, creq: str) -> str:
-    """:func:`sigv4.canonical.string_to_sign`, hashing with OpenSSL's SHA-256."""
-    return f"{ALGORITHM}\n{amz_date}\n{scope}\n{_sha256(creq.encode('utf-8')).hexdigest()}"
+    settings = settings_for(service)
+    return settings.double_encode_path, settings.normalize_path
 
 
 def _default_clock() -> float:
     return _time.time()
-
-
-class VerificationResult:
-    """A verified request: who signed it (``access_key``, ``credentials``), for
-    what scope (``region``, ``service``), what was signed (``signed_headers``,
-    ``payload_hash``), ``expires`` (seconds, presigned URLs only, else None),
-    ``amz_date``, ``presigned``, and the ``canonical_request`` and
-    ``string_to_sign`` that matched.  POST forms also set ``policy`` (the
-    decoded document), ``fields`` (lower-case name -> value) and ``key``."""
-
-    __slots__ = (
-        "access_key",
-        "amz_date",
-        "canonical_request",
-        "credentials",
-        "expires",
-        "fields",
-        "key",
-        "payload_hash",
-        "policy",
-        "presigned",
-        "region",
-        "service",
-        "signature",
-        "signed_headers",
-        "string_to_sign",
-    )
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        region: str,
-        service: str,
-        amz_date: str,
-        signature: str,
-        *,
-        signed_headers: tuple[str, ...] = (),
-        payload_hash: str | None = None,
-        expires: int | None = None,
-        presigned: bool = False,
-        canonical_request: str | None = None,
-        string_to_sign: str = "",
-    ) -> None:
-        self.access_key = credentials.access_key
-        self.credentials = credentials
-        self.region = region
-        self.service = service
-        self.amz_date = amz_date
-        self.signature = signature
-        self.signed_headers = signed_headers
-        self.payload_hash = payload_hash
-        self.expires = expires
-        self.presigned = presigned
-        self.canonical_request = canonical_request
-        self.string_to_sign = string_to_sign
-        self.policy: dict[str, object] | None = None
-        self.fields: dict[str, str] | None = None
-        self.key: str | None = None
-
-    def __repr__(self) -> str:
-        kind = "presigned" if self.presigned else "post" if self.policy is not None else "header"
-        return (
-            f"VerificationResult({kind}, access_key={self.access_key!r}, region={self.region!r}, "
-            f"service={self.service!r}, amz_date={self.amz_date!r})"
-        )
 
 
 class Verifier:
@@ -188,7 +101,7 @@ class Verifier:
     the credential scope, which is otherwise reported for the caller to judge.
     """
 
-    __slots__ = ("_clock", "_lookup", "max_expires", "regions", "services", "skew")
+    __slots__ = ("_clock", "_keys", "_lookup", "max_expires", "regions", "services", "skew")
 
     def __init__(
         self,
@@ -210,6 +123,8 @@ class Verifier:
                 raise SigningError(name, "must be an iterable of names, not a string")
         self._lookup = lookup
         self._clock = clock or _default_clock
+        # Signing keys with their keyed HMACs, owned by this verifier (bounded, thread-safe).
+        self._keys = KeyCache(256)
         self.skew = skew
         self.max_expires = max_expires
         self.regions = frozenset(regions) if regions is not None else None
@@ -217,6 +132,16 @@ class Verifier:
 
     def __repr__(self) -> str:
         return f"Verifier(skew={self.skew}, max_expires={self.max_expires}, regions={self.regions!r}, services={self.services!r})"
+
+    def _keyed(self, secret: str, date: str, region: str, service: str) -> tuple[bytes, HmacSha256]:
+        """The signing key (:func:`sigv4.signing_key`) and its keyed HMAC on OpenSSL's
+        SHA-256 (a verifier is a busy server)."""
+
+        def make() -> tuple[bytes, HmacSha256]:
+            key = signing_key(secret, date, region, service)
+            return key, HmacSha256(key, _sha256)
+
+        return self._keys.get((secret, date, region, service), make)  # type: ignore[return-value]
 
     # -- public API -----------------------------------------------------------
 
@@ -350,7 +275,7 @@ class Verifier:
             header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
         signed = ";".join(names)
         scope = f"{auth.date}/{auth.region}/{auth.service}/aws4_request"  # credential_scope()
-        key, keyed = _keyed(creds.secret_key, auth.date, auth.region, auth.service)
+        key, keyed = self._keyed(creds.secret_key, auth.date, auth.region, auth.service)
         if auth.presigned:
             candidates = [p for p in pairs if p[0] != "X-Amz-Signature"]
             queries = [canonical_query_string(candidates)]
@@ -361,7 +286,7 @@ class Verifier:
         given = auth.signature.encode("ascii", "replace")
         for cquery in queries:
             creq = canonical_request(method, curi, cquery, header_block, signed, payload)
-            sts = _string_to_sign(auth.amz_date, scope, creq)
+            sts = string_to_sign(auth.amz_date, scope, creq, sha256=_sha256)
             if hmac.compare_digest(keyed.hexdigest(sts.encode("utf-8")).encode("ascii"), given):
                 break
         else:
@@ -370,7 +295,7 @@ class Verifier:
                 "SignatureDoesNotMatch",
                 _MISMATCH,
                 canonical_request=creq,
-                string_to_sign=_string_to_sign(auth.amz_date, scope, creq),
+                string_to_sign=string_to_sign(auth.amz_date, scope, creq, sha256=_sha256),
             )
         if declared is not None and declared != UNSIGNED_PAYLOAD and not chunked:
             declared_hex = declared.lower()

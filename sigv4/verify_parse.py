@@ -18,9 +18,11 @@ from .urls import host_header, query_pairs, split_url, unquote_to_bytes
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .canonical import HeadersInput
+    from .credentials import Credentials
 
 __all__ = [
     "RequestAuth",
+    "VerificationResult",
     "hash_body",
     "is_sha256_hex",
     "parse_amz_date",
@@ -368,3 +370,68 @@ def parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> Req
     token = raw.get("X-Amz-Security-Token")
     auth.token = query_value(token) if token is not None else canon.get("x-amz-security-token")
     return auth
+
+
+class VerificationResult:
+    """A verified request: who signed it (``access_key``, ``credentials``), for
+    what scope (``region``, ``service``), what was signed (``signed_headers``,
+    ``payload_hash``), ``expires`` (seconds, presigned URLs only, else None),
+    ``amz_date``, ``presigned``, and the ``canonical_request`` and
+    ``string_to_sign`` that matched.  POST forms also set ``policy`` (the
+    decoded document), ``fields`` (lower-case name -> value) and ``key``."""
+
+    __slots__ = (
+        "access_key",
+        "amz_date",
+        "canonical_request",
+        "credentials",
+        "expires",
+        "fields",
+        "key",
+        "payload_hash",
+        "policy",
+        "presigned",
+        "region",
+        "service",
+        "signature",
+        "signed_headers",
+        "string_to_sign",
+    )
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        region: str,
+        service: str,
+        amz_date: str,
+        signature: str,
+        *,
+        signed_headers: tuple[str, ...] = (),
+        payload_hash: str | None = None,
+        expires: int | None = None,
+        presigned: bool = False,
+        canonical_request: str | None = None,
+        string_to_sign: str = "",
+    ) -> None:
+        self.access_key = credentials.access_key
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+        self.amz_date = amz_date
+        self.signature = signature
+        self.signed_headers = signed_headers
+        self.payload_hash = payload_hash
+        self.expires = expires
+        self.presigned = presigned
+        self.canonical_request = canonical_request
+        self.string_to_sign = string_to_sign
+        self.policy: dict[str, object] | None = None
+        self.fields: dict[str, str] | None = None
+        self.key: str | None = None
+
+    def __repr__(self) -> str:
+        kind = "presigned" if self.presigned else "post" if self.policy is not None else "header"
+        return (
+            f"VerificationResult({kind}, access_key={self.access_key!r}, region={self.region!r}, "
+            f"service={self.service!r}, amz_date={self.amz_date!r})"
+        )

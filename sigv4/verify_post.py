@@ -35,8 +35,7 @@ from .canonical import ALGORITHM
 from .errors import PayloadError, SigningError, VerificationError
 from .keys import signature, signing_key
 from .urls import unquote_to_bytes
-from .verifier import VerificationResult
-from .verify_parse import parse_amz_date, parse_credential, split_target
+from .verify_parse import VerificationResult, parse_amz_date, parse_credential, split_target
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

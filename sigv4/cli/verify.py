@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     if form:
         fields, size, filename = _form(names["content-type"], body)
     if args.at == "now":
-        at = now_epoch()
+        at = now_epoch(getattr(args, "clock", None))  # SIGV4_FIXED_TIME, handed in by main()
     else:
         stamp = _request_time(target, headers + [(n, v) for n, v in fields if n.lower() == "x-amz-date"])
         if stamp is None:

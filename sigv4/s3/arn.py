@@ -9,8 +9,9 @@ SigV4A, which sigv4 does not implement: they are refused.
 
 from __future__ import annotations
 
-from .endpoints import _fail as _endpoint_error
-from .endpoints import _host_label, partition_of
+from .partitions import endpoint_error as _endpoint_error
+from .partitions import host_label as _host_label
+from .partitions import partition_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
