@@ -25,6 +25,11 @@ CORE = {
     "sigv4.bulk",
     "sigv4.sigv4a",
     "sigv4._p256",
+    "sigv4.verifier",
+    "sigv4.verify_parse",
+    "sigv4.verify_post",
+    "sigv4.verify_chunked",
+    "sigv4.verify_crc64",
 }
 #: What the core may import: itself and the package root (lazy names only).
 CORE_MAY_IMPORT = CORE | {"sigv4"}
