@@ -262,3 +262,25 @@ class AuthFacade:
 
     def __repr__(self) -> str:
         return f"SigV4Auth(region={self.region!r}, service={self.service!r})"
+
+
+def given_signer(
+    owner: str,
+    credentials: Credentials | CredentialsProvider | None,
+    region: str | None,
+    service: str | None,
+    signer: Signer | None,
+    settings: dict[str, object],
+) -> Signer:
+    """The Signer an adapter was given (``signer=``), or one made from credentials,
+    region, service and settings (never both): what the urllib handler and the aiohttp
+    middleware take."""
+    if signer is not None:
+        if credentials is not None or region is not None or service is not None or settings:
+            raise SigningError("signer", "pass either a Signer or credentials, region, service and settings, not both")
+        if not isinstance(signer, Signer):
+            raise SigningError("signer", f"must be a sigv4.Signer, not {type(signer).__name__}")
+        return signer
+    if credentials is None or region is None or service is None:
+        raise SigningError("credentials", f"{owner} needs credentials, region and service (or signer=)")
+    return Signer(credentials, region, service, **settings)  # type: ignore[arg-type]

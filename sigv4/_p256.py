@@ -36,18 +36,11 @@ from __future__ import annotations
 
 from _thread import allocate_lock
 
+from ._hmac import HmacSha256, sha256
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from hashlib import sha256
-else:
-    try:  # Python 3.12+: the built-in SHA-256, without loading OpenSSL (hashlib does, ~6 ms)
-        from _sha2 import sha256
-    except ImportError:
-        try:  # Python 3.9-3.11
-            from _sha256 import sha256
-        except ImportError:  # a build without the built-in hashes (some FIPS builds)
-            from hashlib import sha256
 
 __all__ = [
     "GX",
@@ -84,21 +77,10 @@ _INFINITY: Jacobian = (1, 1, 0)
 
 # ----------------------------------------------------------------------------- HMAC-SHA256
 
-_BLOCK = 64
-_IPAD = bytes(b ^ 0x36 for b in range(256))
-_OPAD = bytes(b ^ 0x5C for b in range(256))
-
 
 def hmac_sha256(key: bytes, message: bytes) -> bytes:
     """HMAC-SHA256 (RFC 2104) on the built-in SHA-256 (no OpenSSL load)."""
-    if len(key) > _BLOCK:
-        key = sha256(key).digest()
-    key = key.ljust(_BLOCK, b"\0")
-    inner = sha256(key.translate(_IPAD))
-    inner.update(message)
-    outer = sha256(key.translate(_OPAD))
-    outer.update(inner.digest())
-    return outer.digest()
+    return HmacSha256(key).digest(message)
 
 
 # ----------------------------------------------------------------------------- point arithmetic

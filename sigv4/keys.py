@@ -20,20 +20,14 @@ from __future__ import annotations
 import sys
 from _thread import allocate_lock
 
+from ._hmac import HmacSha256, sha256
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from hashlib import _Hash, sha256
+    from hashlib import _Hash
 
     from .credentials import Credentials
-else:
-    try:  # Python 3.12+
-        from _sha2 import sha256
-    except ImportError:
-        try:  # Python 3.9-3.11
-            from _sha256 import sha256
-        except ImportError:  # a build without the built-in hashes (some FIPS builds)
-            from hashlib import sha256
 
 __all__ = [
     "signing_key",
@@ -47,54 +41,6 @@ __all__ = [
     "KEYS",
     "sha256",
 ]
-
-_BLOCK_SIZE = 64  # SHA-256's block size in bytes
-# Translation tables XOR-ing every byte with the HMAC pads (bytes.translate runs in C).
-_IPAD = bytes(b ^ 0x36 for b in range(256))
-_OPAD = bytes(b ^ 0x5C for b in range(256))
-
-
-class HmacSha256:
-    """HMAC-SHA256 under one fixed key.
-
-    The inner and outer hash states after absorbing the padded key are kept,
-    so each message costs two ``copy()``s and two short hashes.  ``new`` is
-    the SHA-256 constructor: the built-in one, or ``hashlib.sha256`` where
-    throughput matters more than loading OpenSSL.
-    """
-
-    __slots__ = ("_inner", "_outer")
-
-    def __init__(self, key: bytes, new: Callable[[bytes], _Hash] = sha256) -> None:
-        if len(key) > _BLOCK_SIZE:
-            key = new(key).digest()
-        key = key.ljust(_BLOCK_SIZE, b"\0")
-        self._inner = new(key.translate(_IPAD))
-        self._outer = new(key.translate(_OPAD))
-
-    def prefixed(self, prefix: bytes) -> HmacSha256:
-        """The same HMAC for messages that all start with ``prefix``, absorbed
-        once here: ``k.prefixed(p).digest(m) == k.digest(p + m)``."""
-        other = HmacSha256.__new__(HmacSha256)
-        other._inner = self._inner.copy()
-        other._inner.update(prefix)
-        other._outer = self._outer
-        return other
-
-    def digest(self, message: bytes) -> bytes:
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
-
-    def hexdigest(self, message: bytes) -> str:
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
-
 
 # A signer that has signed this many requests with one key is busy enough to
 # be worth loading OpenSSL for its faster SHA-256 (see DayKey).
@@ -131,6 +77,13 @@ class DayKey:
         "token",
     )
 
+    creds: Credentials
+    date: str
+    scope: str
+    credential: str
+    token: str
+    authorization_prefix: str
+
     #: The signing algorithm, as it stands in the string to sign.
     algorithm = "AWS4-HMAC-SHA256"
     #: SigV4a's ``X-Amz-Region-Set`` (none for SigV4), as given and as a query value.
@@ -138,19 +91,13 @@ class DayKey:
     region_set_query = ""
 
     def __init__(self, creds: Credentials, date: str, region: str, service: str, *, openssl: bool = False) -> None:
-        from .urls import quote
 
         openssl = openssl or "hashlib" in sys.modules
         self.sha256 = _openssl_sha256() if openssl else sha256
         # Counts down to the switch (Signer.day_key); on OpenSSL, it never gets there.
         self.builtin_uses_left = sys.maxsize if openssl else OPENSSL_AFTER
-        self.creds = creds
-        self.date = date
-        self.scope = f"{date}/{region}/{service}/aws4_request"  # CredentialScope
+        _scoped(self, creds, date, f"{date}/{region}/{service}/aws4_request")  # CredentialScope
         self.hmac = HmacSha256(signing_key(creds.secret_key, date, region, service), self.sha256)
-        self.credential = quote(f"{creds.access_key}/{self.scope}")
-        self.token = quote(creds.token) if creds.token else ""
-        self.authorization_prefix = f"{self.algorithm} Credential={creds.access_key}/{self.scope}, SignedHeaders="
 
     def __repr__(self) -> str:
         return f"DayKey(scope={self.scope!r})"
@@ -190,21 +137,23 @@ class SigV4aDayKey:
 
     algorithm = "AWS4-ECDSA-P256-SHA256"
 
+    creds: Credentials
+    date: str
+    scope: str
+    credential: str
+    token: str
+    authorization_prefix: str
+
     def __init__(self, creds: Credentials, date: str, region_set: str, service: str) -> None:
         from .sigv4a import signing_key as ecdsa_key
         from .urls import quote
 
         self.sha256 = _openssl_sha256() if "hashlib" in sys.modules else sha256
         self.builtin_uses_left = sys.maxsize  # the hashing is not what costs here: no switch
-        self.creds = creds
-        self.date = date
         self.region_set = region_set
         self.region_set_query = quote(region_set)
-        self.scope = f"{date}/{service}/aws4_request"  # CredentialScope, without region
+        _scoped(self, creds, date, f"{date}/{service}/aws4_request")  # CredentialScope, without region
         self.ecdsa = ecdsa_key(creds.access_key, creds.secret_key)
-        self.credential = quote(f"{creds.access_key}/{self.scope}")
-        self.token = quote(creds.token) if creds.token else ""
-        self.authorization_prefix = f"{self.algorithm} Credential={creds.access_key}/{self.scope}, SignedHeaders="
 
     def __repr__(self) -> str:
         return f"SigV4aDayKey(scope={self.scope!r}, region_set={self.region_set!r})"
@@ -212,6 +161,19 @@ class SigV4aDayKey:
     def sign(self, string_to_sign: str) -> str:
         """Signature: hex DER ECDSA P-256 signature of SHA-256 of the string to sign."""
         return self.ecdsa.sign(string_to_sign)
+
+
+def _scoped(key: DayKey | SigV4aDayKey, creds: Credentials, date: str, scope: str) -> None:
+    """What both day keys derive from the credentials and the scope: the credential and
+    token as they stand in a query, and the start of the Authorization header."""
+    from .urls import quote
+
+    key.creds = creds
+    key.date = date
+    key.scope = scope
+    key.credential = quote(f"{creds.access_key}/{scope}")
+    key.token = quote(creds.token) if creds.token else ""
+    key.authorization_prefix = f"{key.algorithm} Credential={creds.access_key}/{scope}, SignedHeaders="
 
 
 def _openssl_sha256() -> Callable[[bytes], _Hash]:

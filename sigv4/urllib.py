@@ -42,7 +42,7 @@ from __future__ import annotations
 import urllib.request
 
 from .canonical import UNSIGNED_PAYLOAD
-from .errors import PayloadError, SigningError
+from .errors import PayloadError
 from .payload import is_hashable_body
 from .settings import S3_SERVICES
 from .signer import Signer
@@ -122,16 +122,9 @@ class SigV4Handler(urllib.request.BaseHandler):
         signer: Signer | None = None,
         **settings: object,
     ) -> None:
-        if signer is not None:
-            if credentials is not None or region is not None or service is not None or settings:
-                raise SigningError("signer", "pass either a Signer or credentials, region, service and settings, not both")
-            if not isinstance(signer, Signer):
-                raise SigningError("signer", f"must be a sigv4.Signer, not {type(signer).__name__}")
-            self.signer = signer
-        else:
-            if credentials is None or region is None or service is None:
-                raise SigningError("credentials", "SigV4Handler needs credentials, region and service (or signer=)")
-            self.signer = Signer(credentials, region, service, **settings)  # type: ignore[arg-type]
+        from ._adapter import given_signer
+
+        self.signer = given_signer("SigV4Handler", credentials, region, service, signer, settings)
 
     def __repr__(self) -> str:
         return f"SigV4Handler(region={self.signer.region!r}, service={self.signer.service!r})"

@@ -25,6 +25,7 @@ CORE = {
     "sigv4.bulk",
     "sigv4.sigv4a",
     "sigv4._p256",
+    "sigv4._hmac",
     "sigv4.verifier",
     "sigv4.verify_parse",
     "sigv4.verify_post",
