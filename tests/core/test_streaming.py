@@ -531,27 +531,6 @@ def test_encoded_length_is_exact(size: int, chunk_size: int, trailer: str | None
         assert f"x-amz-checksum-{trailer}:{b64encode(digest).decode()}\r\n".encode() in wire[eol:]
 
 
-# ---------------------------------------------------------------- HTTP clients
-
-
-def test_requests_sends_content_length_not_chunked() -> None:
-    import requests
-
-    signed = _signer().sign_chunked("PUT", URL, b"r" * 30000, now=NOW)
-    prepared = requests.Request("PUT", signed.url, headers=signed.headers, data=signed.body).prepare()
-    assert prepared.headers["Content-Length"] == signed.headers["Content-Length"]
-    assert "Transfer-Encoding" not in prepared.headers
-
-
-def test_httpx_sends_content_length_not_chunked() -> None:
-    import httpx
-
-    signed = _signer().sign_chunked("PUT", URL, b"r" * 30000, now=NOW)
-    request = httpx.Request("PUT", signed.url, headers=signed.headers, content=signed.body)  # type: ignore[arg-type]
-    assert request.headers["Content-Length"] == signed.headers["Content-Length"]
-    assert "Transfer-Encoding" not in request.headers
-
-
 @settings(max_examples=100)
 @given(size=st.integers(0, 40000), cuts=st.lists(st.integers(0, 40000), max_size=12), trailer=st.sampled_from([None, "crc32c"]))
 def test_any_split_of_an_iterator_gives_the_same_body(size: int, cuts: list[int], trailer: str | None) -> None:
