@@ -67,7 +67,9 @@ def check_text(field: str, value: object) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)") from None
+        value = ""  # raised below, outside the handler: nothing chained
+    if not value:
+        raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)")
     return value
 
 
