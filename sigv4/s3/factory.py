@@ -62,10 +62,11 @@ def build_client(
     arn_region = pick("use_arn_region", "AWS_S3_USE_ARN_REGION", "s3_use_arn_region")
     us_east_1 = pick("us_east_1_regional_endpoint", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "s3_us_east_1_regional_endpoint")
     endpoint = session.configured_endpoint_url(endpoint_url, "S3")
-    if endpoint is not None and not isinstance(endpoint, str):
-        from ..exceptions import InvalidConfigError
+    for field, value in (("endpoint_url", endpoint), ("public_endpoint_url", public_endpoint_url)):
+        if value is not None and not isinstance(value, str):
+            from ..exceptions import InvalidConfigError
 
-        raise InvalidConfigError("endpoint_url", f"must be a str, not {type(endpoint).__name__}")
+            raise InvalidConfigError(field, f"must be a str, not {type(value).__name__}")
     if endpoint and "://" not in endpoint:
         endpoint = ("https://" if use_ssl else "http://") + endpoint
     addressing = Addressing(

@@ -19,6 +19,7 @@ does not fail the run.  The lead empties it once those changes are merged.
 from __future__ import annotations
 
 import io
+import os
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
@@ -38,6 +39,14 @@ KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
     ("default_provider().get_credentials", "chained:CredentialsError", "sigv4/providers/env.py"): (
         "EnvProvider re-raises Credentials' CredentialsError inside its except block "
         "(AWS_* values that Credentials refuses): providers/* are being changed by the providers helper"
+    ),
+    ("cli.main", "escape:IndexError", "sigv4/cli/explain.py"): (
+        "explain --error-xml with a <CanonicalRequest> shorter than 3 lines (issue 12 section 3): "
+        "sigv4/cli/* is being changed by the CLI helper"
+    ),
+    ("cli.main", "escape:CLIControlChars", ""): (
+        "usage errors echo argv's control characters (NUL, ESC...) raw to stderr (issue 12 section 3): "
+        "sigv4/cli/* is being changed by the CLI helper"
     ),
     ("default_provider().get_credentials", "escape:ValueError", "sigv4/providers/base.py"): (
         "AWS_CREDENTIAL_EXPIRATION='2030-01-01T00:00:00+24:00' escapes as datetime's ValueError "
@@ -586,6 +595,39 @@ def _params(r: R, p: float) -> Any:
     return out
 
 
+_BY_TYPE: dict[str, list[Any]] = {
+    "s": ["v", "a b", "ü", "x/y", "%41"],
+    "i": [0, 1, 100],
+    "b": [True, False],
+    "t": [datetime(2030, 1, 1, tzinfo=timezone.utc), "2030-01-01T00:00:00Z", 1893456000],
+    "m": [{"a": "b"}, {}],
+    "l": [[], ["a"]],
+}
+
+
+def _member_value(r: R, p: float, name: str, kind: str) -> Any:
+    if name == "Bucket":
+        return v.pick(r, p, _BUCKETS, lambda r: r.choice(_ODD_BUCKETS) if r.random() < 0.7 else v.odd(r))
+    valid = _PARAM_VALUES.get(name) if r.random() < 0.7 else None
+    return v.pick(r, p, valid or _BY_TYPE.get(kind, ["v"]), v.odd)
+
+
+def _params_for(r: R, p: float, method: Any) -> Any:
+    """Params for the operation from its model: its required members, and a few others."""
+    from sigv4.s3.operations import operation
+
+    op = operation(method) if isinstance(method, str) and r.random() < 0.7 else None
+    if op is None:
+        return _params(r, p)
+    out: dict[str, Any] = {}
+    for name in op.required_fields:
+        if not (p and r.random() < p * 0.1):  # now and then, a required member left out
+            out[name] = _member_value(r, p, name, op.members[name].type)
+    for name in r.sample(sorted(op.members), min(len(op.members), r.randrange(0, 4))):
+        out[name] = _member_value(r, p, name, op.members[name].type)
+    return out
+
+
 def _s3_client_kwargs(r: R, p: float) -> dict[str, Any]:
     kw: dict[str, Any] = {}
     if r.random() < 0.8:
@@ -641,7 +683,7 @@ def g_client(r: R, p: float) -> Call:
 def g_generate_presigned_url(r: R, p: float) -> Call:
     c = _s3_client(r, p)
     method = v.pick(r, p * 0.5, _CLIENT_METHODS, lambda r: r.choice(_ODD_METHODS))
-    kw: dict[str, Any] = {"Params": _params(r, p)}
+    kw: dict[str, Any] = {"Params": _params_for(r, p, method)}
     if r.random() < 0.5:
         kw["ExpiresIn"] = v.expires(r, p)
     if r.random() < 0.3:
@@ -652,7 +694,7 @@ def g_generate_presigned_url(r: R, p: float) -> Call:
 def g_s3_presign(r: R, p: float) -> Call:
     c = _s3_client(r, p)
     method = v.pick(r, p * 0.5, _CLIENT_METHODS, lambda r: r.choice(_ODD_METHODS))
-    kw: dict[str, Any] = {"Params": _params(r, p)}
+    kw: dict[str, Any] = {"Params": _params_for(r, p, method)}
     if r.random() < 0.5:
         kw["now"] = v.now(r, p)
     return Call(c.presign, (method,), kw)
@@ -1184,6 +1226,132 @@ def g_payload_hash(r: R, p: float) -> Call:
     return Call(payload_hash, (v.fresh(v.body(r, p)),), {})
 
 
+# -- the command line ---------------------------------------------------------------------------
+
+
+class CLIFinding(AssertionError):
+    """The command line broke its contract (raised by the wrapper, so the oracle reports it)."""
+
+
+class CLIStatus(CLIFinding):
+    """An exit status other than 0 (ok), 1 (failed) or 2 (usage)."""
+
+
+class CLITraceback(CLIFinding):
+    """A traceback printed to stderr."""
+
+
+class CLIControlChars(CLIFinding):
+    """Raw control characters (argv echoed unescaped) in stderr."""
+
+
+_CLI_FILES: dict[str, str] = {}
+
+
+def _cli_files() -> dict[str, str]:
+    """Files the fuzzed command lines may name (--error-xml, --data @FILE), written once."""
+    if not _CLI_FILES or not os.path.isdir(os.path.dirname(_CLI_FILES["empty"])):
+        import tempfile
+
+        config = os.environ.get("AWS_CONFIG_FILE", "")  # the run's own directory (run.isolated_environ)
+        home = os.path.dirname(config) if "sigv4-fuzz" in config else ""
+        home = home or tempfile.mkdtemp(prefix="sigv4-fuzz-cli-")
+        contents: dict[str, bytes] = {
+            "not-utf8.xml": b"\xff\xfe<Error>\x80</Error>",
+            "short-creq.xml": b"<Error><Code>SignatureDoesNotMatch</Code><CanonicalRequest>GET\n/</CanonicalRequest></Error>",
+            "error.xml": (
+                b"<Error><Code>SignatureDoesNotMatch</Code><StringToSign>AWS4-HMAC-SHA256\n20240101T000000Z\n"
+                b"20240101/us-east-1/s3/aws4_request\nabc</StringToSign><CanonicalRequest>GET\n/\n\nhost:h\n\nhost\n"
+                b"UNSIGNED-PAYLOAD</CanonicalRequest></Error>"
+            ),
+            "error.json": b'{"message": "The request signature we calculated does not match", "__type": "x"}',
+            "nested.json": b"[" * 5000,
+            "empty": b"",
+            "body.bin": b"\x00\x01 body \xff",
+        }
+        for name, data in contents.items():
+            path = f"{home}/{name}"
+            with open(path, "wb") as f:
+                f.write(data)
+            _CLI_FILES[name] = path
+        _CLI_FILES["missing"] = f"{home}/does-not-exist"
+    return _CLI_FILES
+
+
+def _cli(argv: list[str]) -> tuple[int, str, str]:
+    import contextlib
+
+    from sigv4.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    text = err.getvalue()
+    if code not in (0, 1, 2):
+        raise CLIStatus(f"exit status {code!r}")
+    if "Traceback (most recent call last)" in text:
+        raise CLITraceback("printed a traceback")
+    bad = [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0x7F]
+    if bad:
+        raise CLIControlChars(f"stderr holds raw control characters {sorted(set(map(ord, bad)))[:5]}")
+    return code, out.getvalue(), text
+
+
+def _cli_text(r: R, p: float, valid: list[str]) -> str:
+    value = v.pick(r, p, valid, lambda r: v.weird_text(r, 4))
+    return value if isinstance(value, str) else str(value)
+
+
+def g_cli(r: R, p: float) -> Call:
+    files = _cli_files()
+    command = v.pick(
+        r, p * 0.2, ["presign", "post", "sign", "explain", "eks-token", "rds-token"], lambda r: r.choice(["", "nope", "-x"])
+    )
+    argv: list[str] = [command]
+    if command in ("presign", "post"):
+        argv.append(_cli_text(r, p, ["s3://bucket/key", "s3://bucket/a b/ü", "s3://bucket/", "s3://b"]))
+        if r.random() < 0.4:
+            argv += ["--expires-in", _cli_text(r, p, ["60", "3600", "604800"])]
+        if r.random() < 0.3:
+            argv += ["--endpoint-url", _cli_text(r, p, ["http://127.0.0.1:9000", "https://minio.example.com"])]
+        if r.random() < 0.2:
+            argv += ["--addressing-style", _cli_text(r, p, ["path", "virtual", "auto"])]
+        if command == "post" and r.random() < 0.5:
+            argv += r.choice(
+                [["--content-type", _cli_text(r, p, ["text/plain"])], ["--max-size", _cli_text(r, p, ["1024"])], ["--html"]]
+            )
+        if command == "presign" and r.random() < 0.3:
+            argv += ["--method", _cli_text(r, p, ["GET", "PUT", "get_object"])]
+    elif command in ("sign", "explain"):
+        argv += [
+            _cli_text(r, p, ["GET", "PUT", "post"]),
+            _cli_text(r, p, ["https://h.example.com/a?b=c", "https://b.s3.amazonaws.com/k"]),
+        ]
+        if command == "sign" or r.random() < 0.5:
+            argv += ["--service", _cli_text(r, p, ["execute-api", "s3", "es"])]
+        for _ in range(r.randrange(0, 3)):
+            argv += ["-H", _cli_text(r, p, ["X-Amz-Meta-A: 1", "Content-Type: text/plain", "bad header", ": x"])]
+        if r.random() < 0.3:
+            argv += ["--data", r.choice([_cli_text(r, p, ["text body", ""]), "@" + files["body.bin"], "@" + files["missing"]])]
+        if r.random() < 0.2:
+            argv += ["--expires-in", _cli_text(r, p, ["60"])]
+        if command == "explain" and r.random() < 0.6:
+            name = r.choice(["not-utf8.xml", "short-creq.xml", "error.xml", "error.json", "nested.json", "empty", "missing"])
+            argv += ["--error-xml", files[name]]
+        if command == "sign" and r.random() < 0.3:
+            argv.append("--curl")
+    elif command == "eks-token":
+        argv += ["--cluster-name", _cli_text(r, p, ["my-cluster"])]
+    elif command == "rds-token":
+        argv += ["--hostname", _cli_text(r, p, ["db.example.com"]), "--port", _cli_text(r, p, ["5432"])]
+        argv += ["--username", _cli_text(r, p, ["app"])]
+    if r.random() < 0.8:
+        argv += ["--profile", _cli_text(r, p * 0.3, ["fuzz"])]
+    if r.random() < 0.6:
+        argv += ["--region", _cli_text(r, p, ["us-east-1", "eu-west-1"])]
+    return Call(_cli, (argv,), {})
+
+
 ENTRY_POINTS: list[EntryPoint] = [
     EntryPoint("Credentials", g_credentials),
     EntryPoint("SigningSettings", g_signing_settings),
@@ -1248,6 +1416,7 @@ ENTRY_POINTS: list[EntryPoint] = [
     EntryPoint("exceptions.ClientError", g_client_error),
     EntryPoint("sigv4a", g_sigv4a),
     EntryPoint("payload.payload_hash", g_payload_hash),
+    EntryPoint("cli.main", g_cli, token_in_result=True, can_refuse=False),
 ]
 
 __all__ = ["ENTRY_POINTS", "KNOWN_ELSEWHERE", "Call", "EntryPoint", "SigningError"]

@@ -5,7 +5,8 @@ along its ``__cause__``/``__context__`` chain), a warning, or the repr/str of wh
 
 A SigningError raised while another exception is being handled (so ``__context__`` or
 ``__cause__`` is set) is a finding too: the project's rule is to raise it outside the
-``except`` block, so nothing is chained to it.
+``except`` block, so nothing is chained to it.  So is a call that changes a dict, list or
+tuple it was given (the library never mutates the caller's objects).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Outcome(NamedTuple):
     #: "returned", "signing_error", "caller_error" or "finding"
     status: str
     #: For a finding: "escape:<Type>", "leak:exception", "leak:warning", "leak:result",
-    #: "chained:<Type>", "hang", "network".
+    #: "chained:<Type>", "mutated-argument", "hang", "network".
     kind: str = ""
     #: The innermost sigv4 module (and line) in the traceback, for escapes.
     where: str = ""
@@ -152,6 +153,8 @@ def result_leak(result: Any, token_allowed: bool) -> str | None:
         own = markers if plain else (SECRET, TOKEN)
         try:
             texts = [repr(item), str(item)]
+        except CallerError:  # the caller's own object (kept by the result) raised: theirs to fix
+            continue
         except Exception as e:  # a result whose repr fails
             return f"repr of {type(item).__name__} raised {type(e).__name__}"
         for text in texts:
@@ -161,8 +164,39 @@ def result_leak(result: Any, token_allowed: bool) -> str | None:
     return None
 
 
+def _fingerprint(x: Any, depth: int = 0) -> Any:
+    """What a call could change in a dict/list/tuple it was given: its items (by identity, so
+    objects that compare unequal to their copies are fine), nested containers, bytearrays."""
+    t = type(x)
+    if depth < 8 and t is dict:
+        return ("dict", tuple((id(k), _fingerprint(v, depth + 1)) for k, v in x.items()))
+    if depth < 8 and (t is list or t is tuple):
+        return (t.__name__, tuple(_fingerprint(i, depth + 1) for i in x))
+    if t is bytearray:
+        return ("bytearray", bytes(x))
+    return id(x)
+
+
+def _snapshot(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(where, the caller's container, its fingerprint) for every dict/list/tuple argument:
+    the library must never change what it is given."""
+    out: list[tuple[str, Any, Any]] = []
+    for where, value in [*((f"args[{i}]", a) for i, a in enumerate(args)), *((f"{k}=", a) for k, a in kwargs.items())]:
+        if type(value) in (dict, list, tuple, bytearray):
+            out.append((where, value, _fingerprint(value)))
+    return out
+
+
+def _mutated(snapshot: list[tuple[str, Any, Any]]) -> str:
+    for where, value, before in snapshot:
+        if _fingerprint(value) != before:
+            return where
+    return ""
+
+
 def run_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], token_allowed: bool) -> Outcome:
     """Run one call under the oracle."""
+    snapshot = _snapshot(args, kwargs)
     result: Any = None
     error: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught:
@@ -179,6 +213,9 @@ def run_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], token_allow
             error = e
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+    changed = _mutated(snapshot)
+    if changed:
+        return Outcome("finding", "mutated-argument", "", f"the call changed its argument {changed}")
     for w in caught:
         found = _marker_in(f"{w.message!s} {w.message!r}", (SECRET, TOKEN))
         if found:

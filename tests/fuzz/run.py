@@ -30,13 +30,13 @@ from typing import Any
 _PROBABILITIES = (0.0, 0.0, 0.05, 0.2, 0.5, 1.0)
 
 
-def isolated_environ() -> dict[str, str]:
+def isolated_environ(home: str = "") -> dict[str, str]:
     """The AWS settings the fuzz run uses: config and credentials files of our own (written
-    to a new temporary directory), no instance metadata.  Every other AWS_* variable and
-    KUBERNETES_EXEC_INFO must be removed by the caller."""
+    to ``home``, by default a new temporary directory), no instance metadata.  Every other
+    AWS_* variable and KUBERNETES_EXEC_INFO must be removed by the caller."""
     from .values import ACCESS_KEY, SECRET
 
-    home = tempfile.mkdtemp(prefix="sigv4-fuzz-home-")
+    home = home or tempfile.mkdtemp(prefix="sigv4-fuzz-home-")
     config = os.path.join(home, "config")
     with open(config, "w", encoding="utf-8") as f:
         f.write(

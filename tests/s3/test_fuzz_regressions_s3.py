@@ -67,11 +67,14 @@ def test_can_presign_takes_anything(s3: Any) -> None:
     assert s3.can_presign(["get_object"]) is False
 
 
-def test_endpoint_url_that_is_not_a_str() -> None:
-    # Was: TypeError from "https://" + endpoint.
+@pytest.mark.parametrize("field", ["endpoint_url", "public_endpoint_url"])
+@pytest.mark.parametrize("value", [b"x", 5, {"url": "https://h"}])
+def test_endpoint_urls_that_are_not_a_str(field: str, value: object) -> None:
+    # Was: TypeError from "https://" + endpoint, AttributeError (no .partition) in the addressing.
+    kwargs = {field: value}
     with pytest.raises(InvalidConfigError) as info:
-        sigv4.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=SECRET, endpoint_url=b"x")
-    assert info.value.__context__ is None and info.value.field == "endpoint_url"
+        sigv4.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=SECRET, **kwargs)
+    assert info.value.__context__ is None and info.value.field == field
 
 
 @pytest.mark.parametrize(
