@@ -48,6 +48,33 @@ KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
         "usage errors echo argv's control characters (NUL, ESC...) raw to stderr (issue 12 section 3): "
         "sigv4/cli/* is being changed by the CLI helper"
     ),
+    ("cli.main", "escape:UnicodeEncodeError", "sigv4/cli/payload.py"): (
+        "sign/explain --data with a lone surrogate escapes as UnicodeEncodeError: sigv4/cli/* is the CLI helper's"
+    ),
+    ("default_provider() from config files", "leak:exception", "sigv4/providers/files.py"): (
+        "MOST SEVERE: a failing credential_process's stderr is copied verbatim into the CredentialsError "
+        "(it printed the secret; issue 12 section 3): providers/* are the providers helper's"
+    ),
+    ("default_provider() from config files", "leak:exception", "sigv4/providers/_http.py"): (
+        "credential_process output that is not JSON: the CredentialsError is chained to a JSONDecodeError whose "
+        ".doc is the whole output (the secret included): providers/* are the providers helper's"
+    ),
+    ("default_provider() from config files", "chained:CredentialsError", "sigv4/providers/files.py"): (
+        "config-file parse errors, an unsplittable or missing credential_process command: CredentialsError "
+        "raised inside the except block (raise ... from None keeps __context__): providers/* are the providers helper's"
+    ),
+    ("default_provider() from config files", "chained:CredentialsError", "sigv4/providers/_http.py"): (
+        "decode_json re-raises inside its except block: providers/* are the providers helper's"
+    ),
+    ("default_provider() from config files", "escape:RecursionError", "sigv4/providers/_http.py"): (
+        "credential_process printing '[' * 5000 escapes as RecursionError (issue 12 section 3): providers helper's"
+    ),
+    ("default_provider() from config files", "escape:ValueError", "sigv4/providers/files.py"): (
+        "a credential_process command with a NUL byte escapes as subprocess's ValueError: providers helper's"
+    ),
+    ("default_provider() from config files", "escape:ValueError", "sigv4/providers/base.py"): (
+        "Expiration '2030-01-01T00:00:00+24:00' from credential_process escapes as datetime's ValueError: providers helper's"
+    ),
     ("default_provider().get_credentials", "escape:ValueError", "sigv4/providers/base.py"): (
         "AWS_CREDENTIAL_EXPIRATION='2030-01-01T00:00:00+24:00' escapes as datetime's ValueError "
         "(issue 12 section 3): providers/* are being changed by the providers helper"
@@ -1073,6 +1100,130 @@ def g_default_provider(r: R, p: float) -> Call:
     return Call(_provider_use, (kw,), {})
 
 
+_PROCESS_OUTPUTS: list[bytes] = [
+    b"garbage",
+    b"",
+    b"[" * 5000,
+    b"\xff\xfe\x00not utf-8",
+    b'{"Version": 2}',
+    b'{"Version": 1}',
+    b"null",
+    b'{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "%s"}',
+    b'{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "%s", "SessionToken": "%s", '
+    b'"Expiration": "2100-01-01T00:00:00Z"}',
+    b'{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "%s", "Expiration": "2030-01-01T00:00:00+24:00"}',
+    b'{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "%s", "Expiration": "soon"}',
+    b'{"Version": 1, "AccessKeyId": 5, "SecretAccessKey": ["%s"]}',
+    b'{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "\\ud800%s"}',
+]
+
+
+def _config_line(r: R, p: float, files: dict[str, str]) -> str:
+    key = v.pick(
+        r,
+        p,
+        ["region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "credential_process", "s3", "output"],
+        lambda r: r.choice(["", "  ", "=", "[x", "aws_secret_access_key", "ca_bundle", v.weird_text(r, 2)]),
+    )
+    value: Any
+    if key == "aws_secret_access_key":
+        value = v.secret(r, p)
+    elif key == "aws_session_token":
+        value = v.token(r, p)
+    elif key == "credential_process":
+        which = r.randrange(4)
+        if which == 0:
+            value = f"/bin/cat {files['process']}"
+        elif which == 1:
+            value = f"/bin/sh -c 'echo {SECRET} >&2; exit 3'"  # a failing process printing the secret
+        elif which == 2:
+            value = v.pick(r, 1.0, [], lambda r: r.choice(["", "'unclosed", "/nonexistent/cmd", "/bin/false", "\x00"]))
+        else:
+            value = f"/bin/sh -c 'cat {files['process']}; exit 0'"
+    elif key == "s3":
+        value = "\n  addressing_style = " + v.pick(r, p, ["path", "virtual"], lambda r: v.weird_text(r, 2))
+    elif key == "region":
+        value = v.region(r, p)
+    else:
+        value = v.pick(r, p, [ACCESS_KEY, "json"], lambda r: v.weird_text(r, 3))
+    line = f"{key} = {value}" if isinstance(value, str) else f"{key} = {value!r}"
+    if key != "s3" and not (p and r.random() < p * 0.1):  # mostly one line: a stray newline breaks the file
+        line = line.replace("\r", "").replace("\n", "")
+    return line
+
+
+def _write_config(r: R, p: float, files: dict[str, str]) -> bytes:
+    lines: list[str] = []
+    if r.random() < 0.4:  # a profile that works, so the happy path is reached too
+        lines += ["[default]", f"aws_access_key_id = {ACCESS_KEY}", f"aws_secret_access_key = {SECRET}"]
+        if r.random() < 0.3:
+            lines.append(f"credential_process = /bin/cat {files['process']}")
+    sections = ["[profile fuzzp]", "[fuzzp]", "[profile other]", "[profile ü]"]
+    if not lines:
+        sections.append("[default]")
+    if p and r.random() < p * 0.2:
+        sections.append(r.choice(["[bad", "[]", "[profile]", " [default]"]))
+    for section in r.sample(sections, r.randrange(1, 4)):
+        lines.append(section)
+        seen: set[str] = set()
+        for _ in range(r.randrange(0, 5)):
+            line = _config_line(r, p, files)
+            key = line.partition("=")[0].strip()
+            if key in seen and not (p and r.random() < p * 0.1):  # a duplicate key: configparser refuses the file
+                continue
+            seen.add(key)
+            lines.append(line)
+    if p and r.random() < p * 0.1:
+        lines.insert(r.randrange(len(lines) + 1), v.weird_text(r, 5))
+    data = "\n".join(lines).encode("utf-8", "surrogatepass" if r.random() < 0.05 else "replace")
+    if p and r.random() < p * 0.1:
+        data = r.choice([b"\xff\xfe" + data, data + b"\x00\x80", b"[default]\nregion = " + b"x" * 200000])
+    return data
+
+
+_FILE_COUNTER = [0]
+
+
+def _provider_from_files(config: bytes, credentials: bytes, process_output: bytes, profile: Any, kw: dict[str, Any]) -> Any:
+    """Write the fuzzed config and credentials files (and what credential_process prints),
+    then ask the chain; the files are removed afterwards."""
+    from sigv4.providers.chain import default_provider
+
+    files = _cli_files()
+    _FILE_COUNTER[0] += 1
+    base = f"{os.path.dirname(files['empty'])}/p{os.getpid()}-{_FILE_COUNTER[0]}"
+    paths = {"config": base + ".config", "credentials": base + ".credentials", "process": base + ".out"}
+    for name, data in (("config", config), ("credentials", credentials), ("process", process_output)):
+        with open(paths[name], "wb") as f:
+            f.write(data.replace(b"@PROCESS@", paths["process"].encode()))
+    environ = {
+        "AWS_CONFIG_FILE": paths["config"],
+        "AWS_SHARED_CREDENTIALS_FILE": paths["credentials"],
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    if profile is not None:
+        environ["AWS_PROFILE"] = profile
+    try:
+        return default_provider(environ=environ, **kw).get_credentials()
+    finally:
+        for path in paths.values():
+            os.unlink(path)
+
+
+def g_provider_files(r: R, p: float) -> Call:
+    fake = {"process": "@PROCESS@"}
+    config = _write_config(r, p, fake)
+    credentials = _write_config(r, p, fake) if r.random() < 0.5 else b""
+    output = r.choice(_PROCESS_OUTPUTS)
+    holes = output.count(b"%s")
+    output = output % tuple([SECRET.encode(), TOKEN.encode(), b""][:holes]) if holes else output
+    profile = v.pick(r, p * 0.3, ["fuzzp", "default", "other", None], lambda r: r.choice(["nope", "", "ü"]))
+    kw: dict[str, Any] = {}
+    if r.random() < 0.2:
+        kw["region"] = v.region(r, p)
+    return Call(_provider_from_files, (config, credentials, output, profile, kw), {})
+
+
 # -- adapters ---------------------------------------------------------------------------------
 
 
@@ -1409,6 +1560,7 @@ ENTRY_POINTS: list[EntryPoint] = [
     EntryPoint("tokens helpers", g_tokens_helpers),
     EntryPoint("Session", g_session, token_in_result=True),
     EntryPoint("default_provider().get_credentials", g_default_provider),
+    EntryPoint("default_provider() from config files", g_provider_files),
     EntryPoint("requests.SigV4Auth", g_requests_auth),
     EntryPoint("requests.SigV4Auth(PreparedRequest)", g_requests_sign, token_in_result=True),
     EntryPoint("httpx.SigV4Auth", g_httpx_auth),
