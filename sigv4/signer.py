@@ -526,7 +526,10 @@ def amz_date_seconds(date_time: str) -> int:
 def warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
     """A URL outlives the temporary credentials that signed it: it will fail early."""
     start = amz_date_seconds(date_time)
-    expiry = creds.expiry.timestamp()  # type: ignore[union-attr]
+    timestamp = getattr(creds.expiry, "timestamp", None)
+    if not callable(timestamp):  # e.g. an aware datetime.time, which has a utcoffset()
+        raise CredentialsError("expiry", f"must be a timezone-aware datetime, not {type(creds.expiry).__name__}")
+    expiry = timestamp()
     if expiry < start + expires_in:
         import warnings
 

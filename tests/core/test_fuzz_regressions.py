@@ -120,6 +120,17 @@ def test_clock_readings_that_are_a_time() -> None:
     assert sigv4.Signer(CREDS, "us-east-1", "s3", clock=lambda: 1_369_353_600.9).amz_date() == "20130524T000000Z"
 
 
+def test_expiry_that_is_not_a_datetime() -> None:
+    # Credentials takes anything with a utcoffset() (another change may refuse it there);
+    # presigning then called .timestamp() on it: AttributeError.
+    from datetime import time
+
+    with pytest.raises(CredentialsError) as info:
+        creds = sigv4.Credentials("AKIDEXAMPLE", SECRET, TOKEN, time(1, 2, tzinfo=timezone.utc))  # type: ignore[arg-type]
+        sigv4.Signer(creds, "us-east-1", "s3").presign("GET", "https://h.example.com/k", 60, now=NOW)
+    assert info.value.field == "expiry" and info.value.__context__ is None
+
+
 # -- urls --------------------------------------------------------------------------------------
 
 

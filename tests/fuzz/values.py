@@ -549,6 +549,14 @@ def access_key(r: R, p: float) -> Any:
 def expiry(r: R, p: float) -> Any:
     if p and r.random() < p:
         return r.choice(
-            [datetime(2030, 1, 1), "2030-01-01T00:00:00Z", 1, datetime(2000, 1, 1, tzinfo=timezone.utc), odd_scalar(r)]
+            [
+                datetime(2030, 1, 1),
+                "2030-01-01T00:00:00Z",
+                1,
+                datetime(2000, 1, 1, tzinfo=timezone.utc),
+                time(1, 2, tzinfo=timezone.utc),  # aware, has utcoffset(), but no timestamp()
+                datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))),
+                odd_scalar(r),
+            ]
         )
     return r.choice([None, None, None, datetime(2100, 1, 1, tzinfo=timezone.utc), datetime(2014, 1, 1, tzinfo=timezone.utc)])
