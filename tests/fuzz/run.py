@@ -9,6 +9,9 @@ through, findings, known findings in KNOWN_ELSEWHERE) and the totals; writes eve
 reproducer (entry point, seed:index, outcome, repr of the arguments) to a file under /tmp;
 exits 1 on any finding outside KNOWN_ELSEWHERE.
 
+Speed: 10^6 inputs over the 65 entry points take about 1 minute on two idle cores (about
+3.5 to 5.5 minutes on the shared, loaded machine), plain ``random`` draws being cheap.
+
 The environment is isolated before sigv4 is imported: no AWS_* variable of the caller's,
 config and credentials files of our own (under a temporary directory), no instance metadata,
 and every socket connect raises (see oracle.install_guards).
