@@ -105,6 +105,10 @@ class AdapterCore(Recovery):
     # -- signing ------------------------------------------------------------------------------
 
     def _signer(self, region: str) -> Signer:
+        if type(region) is not str:  # a dict key below; the Signer checks the rest
+            from .errors import InvalidScopeError
+
+            raise InvalidScopeError("region", f"must be a non-empty string, not {type(region).__name__}")
         signer = self._signers.get(region)
         if signer is None:
             signer = Signer(self._credentials, region, self._service_name, clock=self._now, **self._settings)  # type: ignore[arg-type]

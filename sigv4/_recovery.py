@@ -54,7 +54,12 @@ class Recovery:
     _regions: dict[tuple[str, str], tuple[str, str | None]]
 
     def _now(self) -> float:
-        return self._base_clock() + self.clock_offset
+        value = self._base_clock()
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            from .errors import SigningError
+
+            raise SigningError("clock", f"must return seconds since the epoch (a number), got {type(value).__name__}")
+        return value + self.clock_offset
 
     # -- what a response teaches --------------------------------------------------------------
 

@@ -44,10 +44,14 @@ def presign_urls(
 ) -> list[str]:
     """``signer.presign(method, url, expires_in).url`` for each URL, all
     signed at one instant (``now``, or the signer's clock read once)."""
-    from datetime import datetime, timezone
+    from .signer import Signer
 
+    if not isinstance(signer, Signer):
+        raise SigningError("signer", f"must be a sigv4.Signer, not {type(signer).__name__}")
+    if isinstance(urls, (str, bytes)) or not hasattr(urls, "__iter__"):
+        raise SigningError("urls", f"must be an iterable of URLs, not {type(urls).__name__}")
     if now is None:
-        now = datetime.fromtimestamp(signer.clock() // 1, timezone.utc)
+        now = _instant(signer.amz_date())  # the clock read once (and checked)
     presign = signer.presign
     return [presign(method, url, expires_in, now=now).url for url in urls]
 
@@ -73,6 +77,10 @@ def presign_keys(
     The result equals ``signer.presign(method, base + "/" + quote_path(key),
     expires_in, now=now).url`` for every key.
     """
+    from .signer import Signer
+
+    if not isinstance(signer, Signer):
+        raise SigningError("signer", f"must be a sigv4.Signer, not {type(signer).__name__}")
     scheme, netloc, base_path, query = split_url(base_url)
     if query:
         raise InvalidURLError("base_url", "must be the bucket's URL without a query (use presign_urls for URLs with one)")

@@ -8,7 +8,7 @@ any step alone.
 
 from __future__ import annotations
 
-from .errors import InvalidHeaderError, PayloadError
+from .errors import InvalidHeaderError, PayloadError, SigningError
 from .keys import sha256
 from .urls import is_canonical_path, normalize_path, quote_path, unquote_to_bytes
 
@@ -81,7 +81,11 @@ def canonical_uri(path: str, *, double_encode: bool, normalize: bool) -> str:
 def canonical_query_string(pairs: Iterable[tuple[str, str]]) -> str:
     """CanonicalQueryString from already SigV4-encoded pairs: sorted by key,
     then value, joined ``k=v&k=v``."""
-    return "&".join([f"{k}={v}" for k, v in sorted(pairs)])
+    try:
+        return "&".join([f"{k}={v}" for k, v in sorted(pairs)])
+    except (TypeError, ValueError):
+        pass  # raised below, outside the handler
+    raise SigningError("pairs", "must be an iterable of (key, value) pairs of str")
 
 
 def canonical_header_value(name: str, value: str) -> str:
@@ -90,6 +94,10 @@ def canonical_header_value(name: str, value: str) -> str:
     (visible characters, spaces, tabs): any other CR, LF, control character
     or non-ASCII character is rejected, since it would let a value inject a
     header, or be sent as bytes whose encoding the signature cannot know."""
+    if not isinstance(value, str):
+        raise InvalidHeaderError(
+            name if isinstance(name, str) else repr(name), f"value must be a str, not {type(value).__name__}"
+        )
     if "\n" in value or "\r" in value:
         lines = value.replace("\r\n", "\n").split("\n")
         for line in lines[1:]:
@@ -155,12 +163,13 @@ def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, st
     try:
         iterator = iter(items)
     except TypeError:
-        raise InvalidHeaderError("headers", "must be a mapping or an iterable of (name, value) pairs") from None
+        iterator = None  # raised below, outside the handler: nothing chained
+    if iterator is None or isinstance(headers, (str, bytes)):
+        raise InvalidHeaderError("headers", "must be a mapping or an iterable of (name, value) pairs")
     for item in iterator:
-        try:
-            name, value = item
-        except (TypeError, ValueError):
-            raise InvalidHeaderError("headers", f"expected a (name, value) pair, got {item!r}") from None
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise InvalidHeaderError("headers", f"expected a (name, value) pair, got {repr(item)[:60]}")
+        name, value = item
         name = _check_name(name)
         text = _header_text(name, value)
         canon = canonical_header_value(name, text)
@@ -178,12 +187,22 @@ def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, st
 
 def canonical_headers(headers: Mapping[str, str], names: Iterable[str]) -> str:
     """CanonicalHeaders: ``name:value\\n`` for each signed name, in order."""
-    return "".join([f"{n}:{headers[n]}\n" for n in names])
+    try:
+        return "".join([f"{n}:{headers[n]}\n" for n in names])
+    except (KeyError, TypeError, IndexError, AttributeError):
+        pass  # raised below, outside the handler
+    raise InvalidHeaderError("names", "must be an iterable of names that are keys of the headers mapping")
 
 
 def signed_headers(names: Iterable[str]) -> str:
     """SignedHeaders: the sorted lower-case names joined with ``;``."""
-    return ";".join(sorted(names))
+    if isinstance(names, (str, bytes)):
+        raise InvalidHeaderError("names", "must be an iterable of header names, not a single str")
+    try:
+        return ";".join(sorted(names))
+    except TypeError:
+        pass  # raised below, outside the handler
+    raise InvalidHeaderError("names", "must be an iterable of header names (str)")
 
 
 def canonical_request(
@@ -201,6 +220,9 @@ def canonical_request(
 
 def credential_scope(date: str, region: str, service: str) -> str:
     """CredentialScope: ``YYYYMMDD/region/service/aws4_request``."""
+    for field, value in (("date", date), ("region", region), ("service", service)):
+        if not isinstance(value, str):
+            raise SigningError(field, f"must be a str, not {type(value).__name__}")
     return f"{date}/{region}/{service}/aws4_request"
 
 
@@ -215,7 +237,16 @@ def string_to_sign(
     """StringToSign: algorithm, timestamp, scope and the hex SHA-256 of the
     canonical request.  ``sha256`` is the hash constructor (the signer passes
     the one its day key uses: the built-in or OpenSSL's, same digests)."""
-    digest = sha256(canonical_request.encode("utf-8")).hexdigest()
+    try:
+        data = canonical_request.encode("utf-8")
+    except (AttributeError, UnicodeEncodeError):
+        data = None  # raised below, outside the handler
+    if data is None:
+        rule = (
+            "must be valid Unicode text (it contains a lone surrogate)" if isinstance(canonical_request, str) else "must be a str"
+        )
+        raise SigningError("canonical_request", rule)
+    digest = sha256(data).hexdigest()
     return f"{algorithm}\n{amz_date}\n{credential_scope}\n{digest}"
 
 

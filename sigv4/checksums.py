@@ -165,7 +165,9 @@ def crc32c(data: Buffer, crc: int = 0) -> int:
     """CRC-32C of ``data`` as an unsigned int, continuing from ``crc`` like ``zlib.crc32``:
     ``crc32c(b, crc32c(a)) == crc32c(a + b)``."""
     if not isinstance(data, bytes):
-        data = bytes(data)
+        data = bytes(_buffer(data))
+    if isinstance(crc, bool) or not isinstance(crc, int) or not 0 <= crc <= _MASK:
+        raise PayloadError("crc", "must be an int in 0..2**32-1 (a previous crc32c result)")
     reg = (crc & _MASK) ^ _MASK
     if len(data) >= _FOLD_MIN:
         # Fold the starting register into the first word, then fold from register 0.
@@ -184,7 +186,7 @@ class Crc32:
         self.value = 0
 
     def update(self, data: Buffer) -> None:
-        self.value = zlib.crc32(data, self.value)
+        self.value = zlib.crc32(_buffer(data), self.value)
 
     def digest(self) -> bytes:
         return self.value.to_bytes(4, "big")
@@ -199,10 +201,17 @@ class Crc32c:
         self.value = 0
 
     def update(self, data: Buffer) -> None:
-        self.value = crc32c(data, self.value)
+        self.value = crc32c(_buffer(data), self.value)
 
     def digest(self) -> bytes:
         return self.value.to_bytes(4, "big")
+
+
+def _buffer(data: object) -> Buffer:
+    """``data`` if it is bytes-like, else a PayloadError."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return data
+    raise PayloadError("data", f"must be bytes, bytearray or memoryview, not {type(data).__name__}")
 
 
 def _algorithm(name: object) -> str:
@@ -235,5 +244,5 @@ def b64(digest: bytes) -> str:
 def checksum_b64(algorithm: str, data: Buffer) -> str:
     """The value S3 expects in ``x-amz-checksum-<algorithm>`` for a body ``data``."""
     checksum = new_checksum(algorithm)
-    checksum.update(data)
+    checksum.update(_buffer(data))
     return b64(checksum.digest())

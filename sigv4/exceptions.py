@@ -146,7 +146,12 @@ class ClientError(_BotoStyleError):
     """
 
     def __init__(self, error_response: Mapping[str, Any], operation_name: str) -> None:
-        error = dict(error_response.get("Error", {}) or {})
+        if not hasattr(error_response, "get") or not hasattr(error_response, "keys"):
+            raise ParamValidationError(
+                "error_response", f"must be a mapping such as {{'Error': {{...}}}}, not {type(error_response).__name__}"
+            )
+        found = error_response.get("Error", {}) or {}
+        error = dict(found) if hasattr(found, "keys") else {}
         code = str(error.get("Code", "Unknown"))
         message = str(error.get("Message", "Unknown"))
         meta = error_response.get("ResponseMetadata", {}) or {}
@@ -177,9 +182,15 @@ class ClientError(_BotoStyleError):
         import xml.etree.ElementTree as ET
         from http.client import responses
 
-        hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+        if isinstance(status_code, bool) or not isinstance(status_code, int):
+            raise ParamValidationError("status_code", f"must be an int, not {type(status_code).__name__}")
+        if not isinstance(body, (str, bytes, bytearray)):
+            raise ParamValidationError("body", f"must be bytes or str, not {type(body).__name__}")
+        if headers is not None and not hasattr(headers, "items"):
+            raise ParamValidationError("headers", f"must be a mapping, not {type(headers).__name__}")
+        hdrs = {str(k).lower(): v for k, v in (headers or {}).items()}
         error: dict[str, str] = {}
-        data = body.encode() if isinstance(body, str) else body
+        data = body.encode("utf-8", "replace") if isinstance(body, str) else bytes(body)
         if data:
             try:
                 # S3 error bodies are small and entity-free; expat (>= 2.4.1) refuses

@@ -21,6 +21,7 @@ import sys
 from _thread import allocate_lock
 
 from ._hmac import HmacSha256, sha256
+from .errors import CredentialsError, SigningError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class DayKey:
         "credential",
         "creds",
         "date",
+        "header_problem",
         "hmac",
         "scope",
         "sha256",
@@ -83,6 +85,7 @@ class DayKey:
     credential: str
     token: str
     authorization_prefix: str
+    header_problem: str
 
     #: The signing algorithm, as it stands in the string to sign.
     algorithm = "AWS4-HMAC-SHA256"
@@ -91,7 +94,11 @@ class DayKey:
     region_set_query = ""
 
     def __init__(self, creds: Credentials, date: str, region: str, service: str, *, openssl: bool = False) -> None:
+        from .credentials import Credentials
 
+        if not isinstance(creds, Credentials):
+            raise CredentialsError("credentials", f"must be a sigv4.Credentials, not {type(creds).__name__}")
+        _check_key_inputs(creds.secret_key, date, region, service)
         openssl = openssl or "hashlib" in sys.modules
         self.sha256 = _openssl_sha256() if openssl else sha256
         # Counts down to the switch (Signer.day_key); on OpenSSL, it never gets there.
@@ -104,7 +111,13 @@ class DayKey:
 
     def sign(self, string_to_sign: str) -> str:
         """Signature: hex HMAC-SHA256 of the string to sign under this day's signing key."""
-        return self.hmac.hexdigest(string_to_sign.encode("utf-8"))
+        try:
+            message = string_to_sign.encode("utf-8")
+        except (AttributeError, UnicodeEncodeError):
+            message = None  # raised below, outside the handler
+        if message is None:
+            raise _not_text("string_to_sign", string_to_sign)
+        return self.hmac.hexdigest(message)
 
 
 class SigV4aDayKey:
@@ -128,6 +141,7 @@ class SigV4aDayKey:
         "creds",
         "date",
         "ecdsa",
+        "header_problem",
         "region_set",
         "region_set_query",
         "scope",
@@ -143,6 +157,7 @@ class SigV4aDayKey:
     credential: str
     token: str
     authorization_prefix: str
+    header_problem: str
 
     def __init__(self, creds: Credentials, date: str, region_set: str, service: str) -> None:
         from .sigv4a import signing_key as ecdsa_key
@@ -168,6 +183,16 @@ def _scoped(key: DayKey | SigV4aDayKey, creds: Credentials, date: str, scope: st
     token as they stand in a query, and the start of the Authorization header."""
     from .urls import quote
 
+    # The credential that cannot stand in a header (non-ASCII or control characters):
+    # the signer refuses to sign headers with it; a query string percent-encodes it.
+    key.header_problem = ""
+    for field, value in (("access_key", creds.access_key), ("token", creds.token)):
+        if not value:
+            continue
+        if not _encodes(value):  # quoted below: its UnicodeEncodeError would carry the value
+            raise CredentialsError(field, "must be valid Unicode text (it contains a lone surrogate)")
+        if not key.header_problem and not (value.isascii() and value.isprintable()):
+            key.header_problem = field
     key.creds = creds
     key.date = date
     key.scope = scope
@@ -230,25 +255,69 @@ KEYS = KeyCache()
 _KEYED = KeyCache()
 
 
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_key_inputs(secret_key: object, date: object, region: object, service: object) -> None:
+    """Each input a str UTF-8 can encode, or a SigningError naming it (never showing the secret)."""
+    for field, value in (("secret_key", secret_key), ("date", date), ("region", region), ("service", service)):
+        error = CredentialsError if field == "secret_key" else SigningError
+        if not isinstance(value, str):
+            raise error(field, f"must be a str, not {type(value).__name__}")
+        if not _encodes(value):
+            raise error(field, "must be valid Unicode text (it contains a lone surrogate)")
+
+
 def derive_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
     """The four HMACs of the specification, uncached."""
-    k_date = HmacSha256(("AWS4" + secret_key).encode("utf-8")).digest(date.encode("utf-8"))
-    k_region = HmacSha256(k_date).digest(region.encode("utf-8"))
-    k_service = HmacSha256(k_region).digest(service.encode("utf-8"))
+    try:
+        secret = ("AWS4" + secret_key).encode("utf-8")
+        scope = (date.encode("utf-8"), region.encode("utf-8"), service.encode("utf-8"))
+    except (AttributeError, TypeError, UnicodeEncodeError):
+        # The UnicodeEncodeError holds "AWS4" + secret: raise a SigningError outside this
+        # handler, so nothing is chained to it.
+        secret, scope = b"", (b"", b"", b"")
+    if not secret:
+        _check_key_inputs(secret_key, date, region, service)
+        raise CredentialsError("secret_key", "must be a str")  # not reached: the check above raises
+    k_date = HmacSha256(secret).digest(scope[0])
+    k_region = HmacSha256(k_date).digest(scope[1])
+    k_service = HmacSha256(k_region).digest(scope[2])
     return HmacSha256(k_service).digest(b"aws4_request")
 
 
 def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
     """The signing key for ``date`` (``YYYYMMDD``), cached in :data:`KEYS`."""
+    if not (type(secret_key) is str and type(date) is str and type(region) is str and type(service) is str):
+        _check_key_inputs(secret_key, date, region, service)  # str subclasses pass; anything else raises
     return KEYS.get((secret_key, date, region, service), lambda: derive_signing_key(secret_key, date, region, service))  # type: ignore[return-value]
 
 
 def signature(key: bytes, string_to_sign: str) -> str:
     """Signature: hex HMAC-SHA256 of the string to sign under the signing key."""
     if type(key) is not bytes:  # a bytearray or memoryview: make it hashable
+        if not isinstance(key, (bytes, bytearray, memoryview)):
+            raise SigningError("key", f"must be bytes (a signing key), not {type(key).__name__}")
         key = bytes(key)
+    try:
+        message = string_to_sign.encode("utf-8")
+    except (AttributeError, UnicodeEncodeError):
+        message = None  # raised below, outside the handler
+    if message is None:
+        raise _not_text("string_to_sign", string_to_sign)
     keyed: HmacSha256 = _KEYED.get(key, lambda: HmacSha256(key))  # type: ignore[assignment]
-    return keyed.hexdigest(string_to_sign.encode("utf-8"))
+    return keyed.hexdigest(message)
+
+
+def _not_text(field: str, value: object) -> SigningError:
+    if isinstance(value, str):
+        return SigningError(field, "must be valid Unicode text (it contains a lone surrogate)")
+    return SigningError(field, f"must be a str, not {type(value).__name__}")
 
 
 def clear_cache() -> None:

@@ -83,7 +83,13 @@ def payload_hash(body: object) -> str:
     if isinstance(body, (bytes, bytearray, memoryview)):
         return _sha256_hex(body) if len(body) else EMPTY_SHA256
     if isinstance(body, str):
-        return _sha256_hex(body.encode("utf-8")) if body else EMPTY_SHA256
+        try:
+            data = body.encode("utf-8")
+        except UnicodeEncodeError:
+            data = None  # raised below, outside the handler
+        if data is None:
+            raise PayloadError("body", "must be valid Unicode text (it contains a lone surrogate)")
+        return _sha256_hex(data) if data else EMPTY_SHA256
     if _seekable(body):
         return hash_file(body)
     if hasattr(body, "read") or hasattr(body, "__iter__"):

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     SigningKey = Union[DayKey, SigV4aDayKey]
     from .settings import SigningSettings
 
-__all__ = ["Signer", "SignedRequest", "amz_date", "amz_date_seconds", "warn_if_expiring"]
+__all__ = ["Signer", "SignedRequest", "amz_date", "amz_date_seconds", "clock_seconds", "warn_if_expiring"]
 
 _SCOPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 # Query parameters a presigned URL owns; a caller passing them is a mistake.
@@ -153,17 +153,40 @@ def _check_method(method: object) -> str:
     return method.upper()
 
 
+# 10000-01-01T00:00:00Z: an X-Amz-Date has four digits of year.
+_END_OF_9999 = 253402300800
+
+
+def clock_seconds(value: object) -> int:
+    """A clock reading as whole seconds (floored), or a SigningError naming the clock:
+    it must be a finite number of seconds in 1970..9999."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < _END_OF_9999:
+        return int(value // 1)
+    raise SigningError(
+        "clock", f"must return seconds since the epoch (a finite number in 1970..9999), got {type(value).__name__}"
+    )
+
+
 def amz_date(now: datetime | None, clock: Callable[[], float] = _default_clock) -> str:
     """``YYYYMMDDTHHMMSSZ`` for ``now`` (an aware datetime) or the clock."""
     if now is None:
-        t = _time.gmtime(int(clock() // 1))  # floor, as gmtime() rounds
+        if not callable(clock):
+            raise SigningError("clock", "must be a callable returning seconds since the epoch")
+        t = _time.gmtime(clock_seconds(clock()))  # floor, as gmtime() rounds
     else:
         utcoffset = getattr(now, "utcoffset", None)
         if not callable(utcoffset) or not callable(getattr(now, "utctimetuple", None)):
             raise InvalidTimeError("now", f"must be a datetime, not {type(now).__name__}")
         if utcoffset() is None:
             raise InvalidTimeError("now", "must be timezone-aware (e.g. datetime.now(timezone.utc))")
-        t = now.utctimetuple()
+        utc: _time.struct_time | None
+        try:
+            utc = now.utctimetuple()
+        except OverflowError:  # e.g. 0001-01-01 at +05:00 is before year 1 in UTC
+            utc = None  # raised below, outside the handler
+        if utc is None:
+            raise InvalidTimeError("now", "must fall in the years 1..9999 once converted to UTC")
+        t = utc
     return f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
 
 
@@ -292,7 +315,11 @@ class Signer:
     def amz_date(self, now: datetime | None = None) -> str:
         """The ``X-Amz-Date`` of a signature made now (``now``, or the clock)."""
         if now is None:
-            second = int(self._clock() // 1)
+            value = self._clock()
+            if (type(value) is float or type(value) is int) and 0 <= value < _END_OF_9999:
+                second = int(value // 1)
+            else:
+                second = clock_seconds(value)  # the other numbers, or a SigningError
             cached = self._date_cache
             if cached[0] == second:
                 return cached[1]
@@ -402,6 +429,8 @@ class Signer:
         scheme, netloc, path, query = split_url(url)
         date_time = self.amz_date(now)
         day = self.day_key(creds, date_time[:8])
+        if day.header_problem:  # it would be sent in Authorization or X-Amz-Security-Token
+            raise CredentialsError(day.header_problem, "must be printable ASCII to be sent in a header (presign instead)")
         to_send, canon = self._caller_headers(headers, creds, presign=False)
         hashed = self._payload(body, payload_hash, canon, presign=False)
         canon.setdefault("host", host_header(scheme, netloc))
@@ -557,7 +586,10 @@ def amz_date_seconds(date_time: str) -> int:
 def warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
     """A URL outlives the temporary credentials that signed it: it will fail early."""
     start = amz_date_seconds(date_time)
-    expiry = creds.expiry.timestamp()  # type: ignore[union-attr]
+    timestamp = getattr(creds.expiry, "timestamp", None)
+    if not callable(timestamp):  # e.g. an aware datetime.time, which has a utcoffset()
+        raise CredentialsError("expiry", f"must be a timezone-aware datetime, not {type(creds.expiry).__name__}")
+    expiry = timestamp()
     if expiry < start + expires_in:
         import warnings
 

@@ -150,6 +150,13 @@ def encoded_length(
 ) -> int:
     """Length of the aws-chunked encoding of ``decoded_length`` bytes (the ``Content-Length``);
     ``algorithm`` is the seed's (SigV4a's signature fields are 144 characters wide)."""
+    _check_length(decoded_length, "decoded_length")
+    if _check_length(chunk_size, "chunk_size") < 1:
+        raise PayloadError("chunk_size", "must be at least 1")
+    if trailer is not None:
+        trailer = checksum_header(trailer)[len("x-amz-checksum-") :]  # checked, lower case
+    if algorithm != ALGORITHM and algorithm != SIGV4A_ALGORITHM:
+        raise PayloadError("algorithm", f"must be {ALGORITHM} or {SIGV4A_ALGORITHM}, got {algorithm!r}")
     sig_len = _signature_length(algorithm)
     full, rest = divmod(decoded_length, chunk_size)
     meta = len(_CHUNK_SIG) + sig_len if signed else 0
@@ -324,7 +331,12 @@ def _source(body: object, decoded_length: int | None) -> tuple[Source, int, int 
     if body is None:
         body = b""
     if isinstance(body, str):
-        body = body.encode("utf-8")
+        try:
+            body = body.encode("utf-8")
+        except UnicodeEncodeError:
+            body = None  # raised below, outside the handler
+        if body is None:
+            raise PayloadError("body", "must be valid Unicode text (it contains a lone surrogate)")
     if isinstance(body, (bytes, bytearray, memoryview)):
         view = memoryview(body).cast("B")
         if decoded_length is not None and decoded_length != len(view):

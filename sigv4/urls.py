@@ -70,9 +70,19 @@ _CANONICAL_PATH_CHARS = frozenset(_PATH_SAFE.decode("ascii") + "%")
 _CANONICAL_ESCAPES = frozenset(escape[1:] for escape in _PATH_TABLE if len(escape) == 3)
 
 
+def _refused(field: str, value: object) -> InvalidURLError:
+    """The error for a value that is not text UTF-8 can encode; never quotes the value
+    (it may be a session token)."""
+    if isinstance(value, str):
+        return InvalidURLError(field, "must be valid Unicode text (it contains a lone surrogate)")
+    return InvalidURLError(field, f"must be a str, not {type(value).__name__}")
+
+
 def is_canonical_path(path: str) -> bool:
     """Whether ``quote_path(unquote_to_bytes(path)) == path``, checked without
     decoding: true of most paths an HTTP client or SDK built."""
+    if not isinstance(path, str):
+        raise _refused("path", path)
     if not _CANONICAL_PATH_CHARS.issuperset(path):
         return False
     pieces = path.split("%")
@@ -84,14 +94,26 @@ def is_canonical_path(path: str) -> bool:
 
 def quote(value: str | bytes) -> str:
     """SigV4 URI-encoding: every byte but ``A-Za-z0-9-_.~`` becomes ``%XX``."""
-    data = value.encode("utf-8") if isinstance(value, str) else value
-    return _encode(data, _QUERY_TABLE, _UNRESERVED)
+    try:
+        return _encode(value.encode("utf-8") if isinstance(value, str) else value, _QUERY_TABLE, _UNRESERVED)
+    except (UnicodeEncodeError, AttributeError, TypeError):
+        pass  # raised below, outside the handler: the UnicodeEncodeError holds the value
+    raise _bytes_refused("value", value)
 
 
 def quote_path(value: str | bytes) -> str:
     """As :func:`quote`, keeping ``/``."""
-    data = value.encode("utf-8") if isinstance(value, str) else value
-    return _encode(data, _PATH_TABLE, _PATH_SAFE)
+    try:
+        return _encode(value.encode("utf-8") if isinstance(value, str) else value, _PATH_TABLE, _PATH_SAFE)
+    except (UnicodeEncodeError, AttributeError, TypeError):
+        pass  # raised below, outside the handler
+    raise _bytes_refused("value", value)
+
+
+def _bytes_refused(field: str, value: object) -> InvalidURLError:
+    if isinstance(value, (str, bytes, bytearray)):
+        return _refused(field, value)
+    return InvalidURLError(field, f"must be a str or bytes, not {type(value).__name__}")
 
 
 def quote_wire_path(value: str) -> str:
@@ -101,7 +123,12 @@ def quote_wire_path(value: str) -> str:
     upper-cased, except those of unreserved characters, which are decoded
     (``requests`` and ``httpx`` would decode them, RFC 3986 6.2.2); a ``%``
     that starts no escape becomes ``%25``."""
-    data = value.encode("utf-8")
+    try:
+        data = value.encode("utf-8")
+    except (UnicodeEncodeError, AttributeError, TypeError):
+        data = None  # raised below, outside the handler
+    if data is None or not isinstance(value, str):
+        raise _refused("path", value)
     if b"%" not in data:
         return _encode(data, _WIRE_TABLE, _WIRE_PATH_SAFE)
     pieces = data.split(b"%")
@@ -138,7 +165,12 @@ def _unhex_table() -> dict[bytes, bytes]:
 def unquote_to_bytes(value: str, plus_is_space: bool = False) -> bytes:
     """Decode ``%XX`` escapes (and ``+`` when ``plus_is_space``); a ``%`` not
     followed by two hex digits stays a literal ``%``."""
-    data = value.encode("utf-8")
+    try:
+        data = value.encode("utf-8")
+    except (UnicodeEncodeError, AttributeError, TypeError):
+        data = None  # raised below, outside the handler
+    if data is None or not isinstance(value, str):
+        raise _refused("value", value)
     if plus_is_space and b"+" in data:
         data = data.replace(b"+", b" ")
     if b"%" not in data:
@@ -162,6 +194,8 @@ def query_pairs(query: str) -> list[tuple[str, str]]:
     are all kept.
     """
     pairs: list[tuple[str, str]] = []
+    if not isinstance(query, str):
+        raise _refused("query", query)
     if not query:
         return pairs
     for piece in query.split("&"):
@@ -176,6 +210,8 @@ def normalize_path(path: str) -> str:
     """Remove ``.``/``..`` segments and collapse runs of ``/`` (RFC 3986 5.2.4 as
     AWS's generic services apply it).  A trailing ``/`` is kept; a trailing
     ``.`` or ``..`` segment leaves none, as botocore does."""
+    if not isinstance(path, str):
+        raise _refused("path", path)
     if not path:
         return "/"
     out: list[str] = []
@@ -292,6 +328,8 @@ def host_header(scheme: str, netloc: str) -> str:
     """The Host header an HTTP client sends for this URL (a netloc from
     :func:`split_url`): no userinfo, and the port only when it is not the
     scheme's default."""
+    if not isinstance(scheme, str) or not isinstance(netloc, str):
+        raise _refused("scheme", scheme) if not isinstance(scheme, str) else _refused("netloc", netloc)
     if ":" not in netloc and "@" not in netloc:
         return netloc.lower()
     host = netloc.rpartition("@")[2].lower()

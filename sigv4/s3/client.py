@@ -114,7 +114,7 @@ class S3Client:
     @staticmethod
     def can_presign(ClientMethod: str) -> bool:
         """Whether ``ClientMethod`` is an operation this client can presign."""
-        return ClientMethod in OPERATIONS
+        return isinstance(ClientMethod, str) and ClientMethod in OPERATIONS
 
     def presign(
         self,

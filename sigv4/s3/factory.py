@@ -32,11 +32,6 @@ def build_client(
     public_endpoint_url: str | None = None,
     max_expires: int | None = None,
 ) -> Any:
-    for field, value in (("endpoint_url", endpoint_url), ("public_endpoint_url", public_endpoint_url)):
-        if value is not None and not isinstance(value, str):
-            from ..errors import InvalidURLError
-
-            raise InvalidURLError(field, f"must be a URL string such as 'https://host:port', not {type(value).__name__}")
     if not region_name:
         # boto3 falls back to us-east-1 for S3 (its global endpoint) -- so do we.
         region_name = "us-east-1"
@@ -66,7 +61,13 @@ def build_client(
         dualstack = session.config_value("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
     arn_region = pick("use_arn_region", "AWS_S3_USE_ARN_REGION", "s3_use_arn_region")
     us_east_1 = pick("us_east_1_regional_endpoint", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "s3_us_east_1_regional_endpoint")
-    endpoint = session.configured_endpoint_url(endpoint_url, "S3")
+    given = (("endpoint_url", endpoint_url), ("public_endpoint_url", public_endpoint_url))
+    endpoint = session.configured_endpoint_url(endpoint_url if isinstance(endpoint_url, str) else None, "S3")
+    for field, value in (*given, ("endpoint_url", endpoint)):
+        if value is not None and not isinstance(value, str):
+            from ..exceptions import InvalidConfigError
+
+            raise InvalidConfigError(field, f"must be a str, not {type(value).__name__}")
     if endpoint and "://" not in endpoint:
         endpoint = ("https://" if use_ssl else "http://") + endpoint
     addressing = Addressing(

@@ -98,10 +98,10 @@ def _copy_source(value: object) -> object:
     if isinstance(value, str):
         return _quote_copy_source(value)
     if isinstance(value, dict):
-        try:
-            bucket, key = value["Bucket"], value["Key"]
-        except KeyError as e:
-            raise _invalid("CopySource", f"missing {e.args[0]}", f"Missing required parameter: {e}") from None
+        for required in ("Bucket", "Key"):
+            if required not in value:
+                raise _invalid("CopySource", f"missing {required}", f"Missing required parameter: '{required}'")
+        bucket, key = value["Bucket"], value["Key"]
         version = value.get("VersionId")
         if not isinstance(bucket, str) or not isinstance(key, str):
             raise _invalid("CopySource", "Bucket and Key must be strings")
@@ -116,7 +116,12 @@ def _sse_c(params: dict[str, object], prefix: str) -> None:
     if key is None or prefix + "KeyMD5" in params:
         return
     if isinstance(key, str):
-        key = key.encode("utf-8")
+        try:
+            key = key.encode("utf-8")
+        except UnicodeEncodeError:
+            key = None  # raised below, outside the handler (the error would hold the key)
+        if key is None:
+            raise _invalid(prefix + "Key", "must be valid Unicode text (it contains a lone surrogate)")
     if not isinstance(key, (bytes, bytearray)):
         raise _invalid(prefix + "Key", "must be str or bytes", _type_error(prefix + "Key", key, "s"))
     import binascii
@@ -133,27 +138,40 @@ def _timestamp(name: str, value: object) -> tuple[int, int]:
 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         secs = float(value)
+        if not -62135596800 <= secs < 253402300800:  # 0001..9999, and not NaN
+            raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}")
         whole = int(secs // 1)
         return whole, round((secs - whole) * 1_000_000)
     if isinstance(value, str):
         text = value.strip()
+        number: float | None
         try:
-            return _timestamp(name, float(text))
+            number = float(text)
         except ValueError:
-            pass
+            number = None
+        if number is not None:
+            return _timestamp(name, number)
+        parsed: object = None
         try:
-            value = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
         except ValueError:
             from email.utils import parsedate_to_datetime
 
             try:
-                value = parsedate_to_datetime(text)
-            except (TypeError, ValueError):
-                raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}") from None
+                parsed = parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                parsed = None  # raised below, outside the handler
+        if parsed is None:
+            raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}")
+        value = parsed
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
         # Whole seconds as calendar.timegm() gives them (calendar imports re via locale).
-        return int(aware.replace(microsecond=0).timestamp()), aware.microsecond
+        try:
+            return int(aware.replace(microsecond=0).timestamp()), aware.microsecond
+        except (OverflowError, ValueError, OSError):
+            pass  # raised below, outside the handler
+        raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: out of range")
     raise _invalid(name, "must be a datetime", _type_error(name, value, "t"))
 
 
@@ -295,10 +313,14 @@ def serialize(op: Operation, params: Mapping[str, object]) -> tuple[str | None, 
     The caller's mapping is never modified.
     """
     if type(params) is not dict:
+        converted: dict[str, object] | None
         try:
-            params = dict(params)
+            converted = dict(params)
         except (TypeError, ValueError):
-            raise _invalid("Params", f"must be a dict, not {type(params).__name__}") from None
+            converted = None  # raised below, outside the handler
+        if converted is None or isinstance(params, (str, bytes)):
+            raise _invalid("Params", f"must be a dict, not {type(params).__name__}")
+        params = converted
     bucket = params.get("Bucket")
     if (bucket is not None or "Bucket" in params) and not (
         isinstance(bucket, str) and ((0 < len(bucket) <= 255 and _BUCKET_CHARS.issuperset(bucket)) or is_s3_arn(bucket))

@@ -139,18 +139,25 @@ def decode_policy(policy: str | bytes) -> dict[str, Any]:
     try:
         raw = _base64.b64decode(policy, validate=True)
     except (ValueError, TypeError):
-        raise InvalidPolicyError("policy", "is not valid base64") from None
+        raw = None  # raised below, outside the handler: nothing chained
+    if raw is None:
+        raise InvalidPolicyError("policy", "is not valid base64")
     return _parse_document(raw)
 
 
 def _parse_document(raw: bytes) -> dict[str, Any]:
     """JSON bytes → the validated document."""
+    problem = ""
     try:
         document = _json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InvalidPolicyError("policy", "is not UTF-8 text") from None
+        problem = "is not UTF-8 text"
     except ValueError as e:
-        raise InvalidPolicyError("policy", f"is not valid JSON ({e})") from None
+        problem = f"is not valid JSON ({e})"
+    except RecursionError:  # '[' * 5000
+        problem = "is not valid JSON (nested too deeply)"
+    if problem:  # raised here, outside the handler: nothing chained
+        raise InvalidPolicyError("policy", problem)
     return _check_document(document)
 
 

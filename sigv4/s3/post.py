@@ -141,6 +141,11 @@ def _policy_parts(
 ) -> tuple[str, list[Condition], list[Condition]]:
     """:func:`build_policy`'s work, validated: the expiration, the caller's
     conditions, and the ones boto3 adds after them."""
+    for field, value in (("bucket", bucket), ("key", key), ("credential", credential), ("date_time", date_time)):
+        if not isinstance(value, str) or not value:
+            raise InvalidPolicyError(field, f"must be a non-empty str, not {type(value).__name__}")
+    if token is not None and not isinstance(token, str):
+        raise InvalidPolicyError("token", f"must be a str or None, not {type(token).__name__}")
     if isinstance(expires_in, bool) or not isinstance(expires_in, int):
         raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
     if expires_in < 1:
@@ -243,7 +248,12 @@ def sign_policy(policy: dict[str, Any] | str | bytes, credentials: Credentials |
     else:
         raise CredentialsError("credentials", "must be a sigv4.Credentials or a sigv4.Signer")
     if isinstance(policy, (str, bytes)):
-        raw = policy.encode("utf-8") if isinstance(policy, str) else policy
+        try:
+            raw = policy.encode("utf-8") if isinstance(policy, str) else policy
+        except UnicodeEncodeError:
+            raw = b""  # raised below, outside the handler
+        if not raw and policy:
+            raise InvalidPolicyError("policy", "must be valid Unicode text (it contains a lone surrogate)")
         document = _parse_document(raw)
     elif isinstance(policy, dict):
         document = _check_document(policy)

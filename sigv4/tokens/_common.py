@@ -67,10 +67,10 @@ def check_text(field: str, value: object) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        pass  # raised below, outside the except block (no __context__)
-    else:
-        return value
-    raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)")
+        value = ""  # raised below, outside the handler: nothing chained
+    if not value:
+        raise ParamValidationError(field, "must be valid Unicode text (it contains a lone surrogate)")
+    return value
 
 
 def check_host(field: str, value: object, *, allow_port: bool) -> str:

@@ -235,7 +235,11 @@ def exec_credential_json(credential: Mapping[str, Any]) -> str:
     (4-space indent; the CLI then ends it with a newline and one more empty line)."""
     import json
 
-    return json.dumps(credential, indent=4)
+    try:
+        return json.dumps(credential, indent=4, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        pass  # raised below, outside the handler
+    raise ParamValidationError("credential", "must be an ExecCredential of JSON values (str keys, no NaN)")
 
 
 def exec_info_api_version(environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
@@ -246,14 +250,17 @@ def exec_info_api_version(environ: Mapping[str, str] | None = None) -> tuple[str
     two); v1alpha1 is honoured with a deprecation warning."""
     import os
 
-    raw = (os.environ if environ is None else environ).get("KUBERNETES_EXEC_INFO", "")
+    env = os.environ if environ is None else environ
+    if not hasattr(env, "get"):
+        raise ParamValidationError("environ", f"must be a mapping, not {type(env).__name__}")
+    raw = env.get("KUBERNETES_EXEC_INFO", "")
     if not raw:
         return BETA_API, None
     import json
 
     try:
-        info = json.loads(raw)
-    except ValueError:
+        info = json.loads(raw) if isinstance(raw, str) else None
+    except (ValueError, RecursionError):  # RecursionError: '[' * 5000
         info = None
     if not isinstance(info, dict):
         return BETA_API, (

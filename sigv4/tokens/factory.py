@@ -117,6 +117,8 @@ def _sts_options(session: Session, endpoint_url: str | None, config: dict[str, A
     if not isinstance(regional, str):
         raise InvalidConfigError("sts_regional_endpoints", "must be 'regional' or 'legacy'")
     endpoint = session.configured_endpoint_url(endpoint_url, "STS")
+    if endpoint is not None and not isinstance(endpoint, str):
+        raise InvalidConfigError("endpoint_url", f"must be a str, not {type(endpoint).__name__}")
     if endpoint and "://" not in endpoint:
         endpoint = ("https://" if use_ssl else "http://") + endpoint
     return {
