@@ -59,8 +59,8 @@ MAX_EXPIRES = 604800
 #: or ``X-Amz-S3session-Token`` for S3 Express One Zone session credentials
 #: (from ``CreateSession``), which never carry the former.  Both sort after
 #: ``X-Amz-Expires``/``X-Amz-Region-Set`` and before ``X-Amz-SignedHeaders``.
-SECURITY_TOKEN = "X-Amz-Security-Token"
-S3SESSION_TOKEN = "X-Amz-S3session-Token"
+SECURITY_TOKEN = "X-Amz-Security-Token"  # noqa: S105  (a parameter name)
+S3SESSION_TOKEN = "X-Amz-S3session-Token"  # noqa: S105  (a parameter name)
 _TOKEN_NAMES = (SECURITY_TOKEN, S3SESSION_TOKEN)
 
 
@@ -153,7 +153,8 @@ class SigningSettings:
             shown = repr(session_token_name) if isinstance(session_token_name, str) and len(session_token_name) <= 40 else None
             raise SigningError(
                 "session_token_name",
-                f"must be {SECURITY_TOKEN!r} or {S3SESSION_TOKEN!r}" + (f", not {shown}" if shown else f", not {type(session_token_name).__name__}"),
+                f"must be {SECURITY_TOKEN!r} or {S3SESSION_TOKEN!r}"
+                + (f", not {shown}" if shown else f", not {type(session_token_name).__name__}"),
             )
         object.__setattr__(self, "session_token_name", session_token_name)
 

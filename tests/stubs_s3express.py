@@ -146,7 +146,7 @@ class ExpressStub:
         if not auth.startswith("AWS4-HMAC-SHA256 "):
             return "CreateSession is not signed with AWS4-HMAC-SHA256"
         fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 ") :].split(","))
-        access_key, date, region, service, _ = fields["Credential"].split("/")
+        access_key, _date, region, service, _ = fields["Credential"].split("/")
         if access_key not in self.callers:
             return f"unknown caller {access_key}"
         if service != "s3express" or region != self.region:
@@ -157,7 +157,9 @@ class ExpressStub:
         if headers.get("x-amz-security-token") != token:
             return "the caller's security token is missing or wrong"
         signed = fields["SignedHeaders"].split(";")
-        request = AWSRequest(method="GET", url=f"http://{headers['host']}{path}", headers={n: headers[n] for n in signed if n in headers})
+        request = AWSRequest(
+            method="GET", url=f"http://{headers['host']}{path}", headers={n: headers[n] for n in signed if n in headers}
+        )
         request.context["timestamp"] = headers["x-amz-date"]
         signer = S3SigV4Auth(Credentials(access_key, secret, token), "s3express", region)
         expected = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
@@ -170,10 +172,12 @@ class ExpressStub:
         from botocore.credentials import Credentials
 
         parts = urlsplit(path)
+        if "authorization" in headers:
+            return self._header_signed(path, headers)
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         if "X-Amz-Security-Token" in params:
             return self._refuse(400, "InvalidRequest", "S3 Express does not take X-Amz-Security-Token")
-        access_key, date, region, service, _ = params.get("X-Amz-Credential", "////").split("/")
+        access_key, _date, region, service, _ = params.get("X-Amz-Credential", "////").split("/")
         if access_key not in self.sessions or service != "s3express":
             return self._refuse(403, "AccessDenied", f"no session {access_key} for s3express")
         secret, token = self.sessions[access_key]
@@ -183,7 +187,9 @@ class ExpressStub:
         rest = "&".join(p for p in parts.query.split("&") if not p.startswith("X-Amz-"))
         request = AWSRequest(method="GET", url=f"http://{headers['host']}{parts.path}" + (f"?{rest}" if rest else ""))
         request.context["timestamp"] = params["X-Amz-Date"]
-        auth = S3ExpressQueryAuth(Credentials(access_key, secret, token), "s3express", region, identity_cache=None, expires=int(params["X-Amz-Expires"]))
+        auth = S3ExpressQueryAuth(
+            Credentials(access_key, secret, token), "s3express", region, identity_cache=None, expires=int(params["X-Amz-Expires"])
+        )
         import botocore.auth as botocore_auth
 
         stamp = datetime.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
@@ -199,3 +205,31 @@ class ExpressStub:
         with self._lock:
             self.verified_gets += 1
         return 200, self.objects.get(parts.path, b"hello from S3 Express")
+
+    def _header_signed(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        """A header-signed GET, checked with botocore's S3ExpressAuth (x-amz-s3session-token)."""
+        from botocore.auth import S3ExpressAuth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        if "x-amz-security-token" in headers:
+            return self._refuse(400, "InvalidRequest", "S3 Express does not take X-Amz-Security-Token")
+        fields = dict(part.strip().split("=", 1) for part in headers["authorization"][len("AWS4-HMAC-SHA256 ") :].split(","))
+        access_key, _date, region, service, _ = fields["Credential"].split("/")
+        if access_key not in self.sessions or service != "s3express":
+            return self._refuse(403, "AccessDenied", f"no session {access_key} for s3express")
+        secret, token = self.sessions[access_key]
+        if headers.get("x-amz-s3session-token") != token:
+            return self._refuse(403, "InvalidToken", "the x-amz-s3session-token header is missing or wrong")
+        signed = fields["SignedHeaders"].split(";")
+        request = AWSRequest(
+            method="GET", url=f"http://{headers['host']}{path}", headers={n: headers[n] for n in signed if n in headers}
+        )
+        request.context["timestamp"] = headers["x-amz-date"]
+        auth = S3ExpressAuth(Credentials(access_key, secret, token), "s3express", region, identity_cache=None)
+        expected = auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request)
+        if expected != fields["Signature"]:
+            return self._refuse(403, "SignatureDoesNotMatch", "the Authorization header's signature does not match")
+        with self._lock:
+            self.verified_gets += 1
+        return 200, self.objects.get(urlsplit(path).path, b"hello from S3 Express")

@@ -218,7 +218,8 @@ class Addressing:
         if bucket.endswith("--x-s3"):  # S3 Express: the zonal endpoint (the client signs it with a session)
             from .express import resolve as resolve_directory_bucket
 
-            return resolve_directory_bucket(self, bucket, force_path)[:2] + ("s3express",)
+            base, signing_region, _ = resolve_directory_bucket(self, bucket, force_path)
+            return base, signing_region, "s3express"
         path_required = not _host_label(bucket)
         host_region = region
         if self.use_global and not path_required and not path_requested:

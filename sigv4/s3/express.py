@@ -205,8 +205,8 @@ class S3ExpressSession(RefreshableProvider):
     fetched with ``CreateSession`` signed with ``credentials`` (a
     :class:`~sigv4.Credentials` or any provider) and refreshed as the module says.
 
-    ``base_url`` is the bucket's endpoint, ``https://{bucket}.s3express-{zone}.{region}.amazonaws.com``
-    by default (:func:`resolve` of a default client).  ``transport`` replaces the HTTP call
+    ``base_url`` is the bucket's endpoint, ``https://{bucket}.s3express-{zone}.{region}.{partition's suffix}``
+    by default (what :func:`resolve` gives a default client).  ``transport`` replaces the HTTP call
     (``transport(method, url, headers=..., body=None, timeout=...) -> (status, body)``, as
     :func:`sigv4.providers._http.request`); ``clock`` replaces ``time.time``.
     :meth:`signer` returns a :class:`~sigv4.Signer` signing with the session credentials
@@ -232,9 +232,13 @@ class S3ExpressSession(RefreshableProvider):
         if not is_directory_bucket(bucket):
             raise CredentialsError("bucket", "must be a directory bucket name such as 'name--usw2-az1--x-s3'")
         if base_url is None:
-            from .endpoints import Addressing
+            from .partitions import partition_of
 
-            base_url = resolve(Addressing(region), bucket, control=False)[0]
+            if not isinstance(region, str) or not region or not all(host_label(label) for label in region.split(".")):
+                raise CredentialsError("region", "must be a region name such as 'us-west-2'")
+            if not _virtual_hostable(bucket):
+                raise endpoint_error("Bucket", "S3Express bucket name is not a valid virtual hostable name.")
+            base_url = f"https://{bucket}.s3express-{zone_id(bucket)}.{region}.{partition_of(region)[1]}"
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
             raise CredentialsError("base_url", "must be an http:// or https:// URL")
         if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -86,7 +86,9 @@ def boto(region: str = "us-west-2", **cfg: Any) -> Any:
             assert request.url.endswith("?session")
             return AWSResponse(request.url, 200, {}, Raw())
 
-        session = boto3.session.Session(aws_access_key_id=ACCESS, aws_secret_access_key=SECRET, aws_session_token=TOKEN, region_name=region)
+        session = boto3.session.Session(
+            aws_access_key_id=ACCESS, aws_secret_access_key=SECRET, aws_session_token=TOKEN, region_name=region
+        )
         client = session.client("s3", config=Config(**cfg))
         client.meta.events.register("before-send.s3", answer)
         _BOTO[key] = client
@@ -109,7 +111,9 @@ COUNT = {"urls": 0}
     key=keys,
     method=st.sampled_from(["get_object", "put_object", "head_object", "delete_object"]),
     expires=st.integers(1, 604800),
-    extra=st.sampled_from([{}, {"ContentType": "text/plain"}, {"Metadata": {"a": "b"}}, {"VersionId": "v 1"}, {"Range": "bytes=0-9"}]),
+    extra=st.sampled_from(
+        [{}, {"ContentType": "text/plain"}, {"Metadata": {"a": "b"}}, {"VersionId": "v 1"}, {"Range": "bytes=0-9"}]
+    ),
 )
 def test_urls_equal_boto3(stub: ExpressStub, key: str, method: str, expires: int, extra: dict[str, Any]) -> None:
     stub.issue = SESSION
@@ -144,17 +148,27 @@ CONFIGS = [
     ("us-west-2", {"use_fips_endpoint": True, "use_dualstack_endpoint": True}, {"use_fips": True, "use_dualstack": True}),
     ("us-west-2", {"s3": {"addressing_style": "path"}}, {"addressing_style": "path"}),
 ]
-BUCKETS = ["name--usw2-az1--x-s3", "ab--use1-az12--x-s3", "n--usw2-lax1-az1--x-s3", "bucket--usw2-lax1-az12--x-s3", "x--usw2--az1--x-s3"]
+BUCKETS = [
+    "name--usw2-az1--x-s3",
+    "ab--use1-az12--x-s3",
+    "n--usw2-lax1-az1--x-s3",
+    "bucket--usw2-lax1-az12--x-s3",
+    "x--usw2--az1--x-s3",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     config=st.sampled_from(CONFIGS),
     bucket=st.sampled_from(BUCKETS),
-    method=st.sampled_from(["get_object", "list_objects_v2", "head_bucket", "create_bucket", "delete_bucket", "get_bucket_location"]),
+    method=st.sampled_from(
+        ["get_object", "list_objects_v2", "head_bucket", "create_bucket", "delete_bucket", "get_bucket_location"]
+    ),
     expires=st.integers(1, 3600),
 )
-def test_addressing_and_control_endpoint_equal_boto3(stub: ExpressStub, config: Any, bucket: str, method: str, expires: int) -> None:
+def test_addressing_and_control_endpoint_equal_boto3(
+    stub: ExpressStub, config: Any, bucket: str, method: str, expires: int
+) -> None:
     """Zonal endpoints (FIPS, dual-stack, partitions, zone ids of every length) with session
     credentials; CreateBucket/DeleteBucket/GetBucketLocation on the control endpoint with the caller's
     (compared with boto3's ``signature_version='s3v4'``: its default presigns them with SigV2)."""
@@ -201,19 +215,26 @@ def test_custom_endpoint_calls_the_stand_in_like_boto3(stub: ExpressStub) -> Non
     from botocore.config import Config
 
     stub.issue = SESSION
-    session = boto3.session.Session(aws_access_key_id=ACCESS, aws_secret_access_key=SECRET, aws_session_token=TOKEN, region_name="us-west-2")
+    session = boto3.session.Session(
+        aws_access_key_id=ACCESS, aws_secret_access_key=SECRET, aws_session_token=TOKEN, region_name="us-west-2"
+    )
     theirs = session.client("s3", endpoint_url=stub.url, config=Config(retries={"max_attempts": 1}))
     expected = boto_url(theirs, "get_object", {"Bucket": BUCKET, "Key": "a b"}, 120)
     assert stub.create_sessions == 1 and not stub.refusals
     mine = sigv4.client(
-        "s3", region_name="us-west-2", endpoint_url=stub.url, aws_access_key_id=ACCESS, aws_secret_access_key=SECRET, aws_session_token=TOKEN
+        "s3",
+        region_name="us-west-2",
+        endpoint_url=stub.url,
+        aws_access_key_id=ACCESS,
+        aws_secret_access_key=SECRET,
+        aws_session_token=TOKEN,
     )
     got = mine.presign("get_object", Params={"Bucket": BUCKET, "Key": "a b"}, ExpiresIn=120, now=NOW).url
     assert got == expected and stub.create_sessions == 2 and not stub.refusals
     import urllib.request
 
     live = mine.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "a b"}, ExpiresIn=60)
-    with urllib.request.urlopen(live) as answer:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(live) as answer:
         assert answer.status == 200
     assert stub.verified_gets == 1 and stub.create_sessions == 2  # the session was cached
 
@@ -235,6 +256,46 @@ def test_header_signing_uses_the_s3session_token_header(stub: ExpressStub) -> No
         auth.add_auth(request)
     assert signed.headers["Authorization"] == request.headers["Authorization"]
     assert "***" in repr(signed) and SESSION[2] not in repr(signed)
+
+
+@pytest.mark.parametrize("adapter", ["requests", "httpx"])
+def test_adapters_sign_with_the_session(stub: ExpressStub, adapter: str) -> None:
+    """requests/httpx with the S3_EXPRESS settings: the stand-in checks the header signature
+    with botocore's S3ExpressAuth (x-amz-s3session-token, no X-Amz-Security-Token)."""
+    from sigv4.settings import S3_EXPRESS
+
+    base = f"{stub.url}/{BUCKET}"
+    provider = S3ExpressSession(sigv4.Credentials(ACCESS, SECRET, TOKEN), BUCKET, "us-west-2", base_url=base)
+    if adapter == "requests":
+        import requests
+
+        from sigv4.requests import SigV4Auth as RequestsAuth
+
+        answer = requests.get(
+            f"{base}/a%20b", auth=RequestsAuth(provider, "us-west-2", "s3express", settings=S3_EXPRESS), timeout=10
+        )
+        status = answer.status_code
+    else:
+        import httpx
+
+        from sigv4.httpx import SigV4Auth as HttpxAuth
+
+        with httpx.Client(
+            auth=HttpxAuth(provider, "us-west-2", "s3express", session_token_name="X-Amz-S3session-Token")
+        ) as client:
+            status = client.get(f"{base}/k").status_code
+    assert (status, stub.refusals) == (200, [])
+    assert stub.create_sessions == 1 and stub.verified_gets == 1
+
+
+def test_default_base_url_is_the_zonal_endpoint() -> None:
+    from sigv4.s3.express import resolve
+
+    for region in ("us-west-2", "cn-north-1", "us-gov-west-1"):
+        for bucket in BUCKETS:
+            session = S3ExpressSession(sigv4.Credentials(ACCESS, SECRET), bucket, region)
+            assert session.base_url == resolve(Addressing(region), bucket, control=False)[0]
+            assert session.session_url == session.base_url + "/?session"
 
 
 def test_presigned_post_is_refused(stub: ExpressStub) -> None:
@@ -259,7 +320,9 @@ class Clock:
 
 
 def _session(stub: ExpressStub, clock: Clock) -> S3ExpressSession:
-    return S3ExpressSession(sigv4.Credentials(ACCESS, SECRET, TOKEN), BUCKET, "us-west-2", transport=forwarding(stub), clock=clock)
+    return S3ExpressSession(
+        sigv4.Credentials(ACCESS, SECRET, TOKEN), BUCKET, "us-west-2", transport=forwarding(stub), clock=clock
+    )
 
 
 def _expiring(stub: ExpressStub, at: float, n: int) -> None:
@@ -319,8 +382,14 @@ def test_a_failed_refresh_keeps_valid_credentials_then_raises(stub: ExpressStub)
 
 GOOD = session_xml(*SESSION)
 BAD_ANSWERS = {
-    "s3 error": ((403, b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"), "HTTP 403: AccessDenied: Access Denied"),
-    "no such bucket": ((404, b"<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>"), "NoSuchBucket"),
+    "s3 error": (
+        (403, b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
+        "HTTP 403: AccessDenied: Access Denied",
+    ),
+    "no such bucket": (
+        (404, b"<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>"),
+        "NoSuchBucket",
+    ),
     "error without xml": ((400, b"bad request"), "HTTP 400"),
     "server error twice": ((503, b"<Error><Code>SlowDown</Code><Message>Reduce</Message></Error>"), "HTTP 503: SlowDown"),
     "malformed xml": ((200, b"<CreateSessionResult><Credentials>"), "not XML"),
@@ -338,7 +407,10 @@ BAD_ANSWERS = {
     "control chars in token": ((200, GOOD.replace(b"session-token+/=xyz", b"tok&#10;en")), "invalid session credentials"),
     "not utf-8": ((200, GOOD.replace(b"sess/secret", b"sess\xff\xfe")), "not UTF-8"),
     "huge": ((200, b"<CreateSessionResult>" + b" " * (1 << 20) + b"</CreateSessionResult>"), "too large"),
-    "entity bomb": ((200, b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><CreateSessionResult>&b;</CreateSessionResult>'), "no <Credentials>"),
+    "entity bomb": (
+        (200, b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><CreateSessionResult>&b;</CreateSessionResult>'),
+        "no <Credentials>",
+    ),
 }
 
 
@@ -359,9 +431,14 @@ def test_bad_answers_are_credentials_errors(stub: ExpressStub, case: str) -> Non
 def test_timeout_and_refused_connection_are_credentials_errors(stub: ExpressStub) -> None:
     stub.answers.extend(["timeout", "timeout"])
     provider = S3ExpressSession(
-        sigv4.Credentials(ACCESS, SECRET, TOKEN), BUCKET, "us-west-2", transport=forwarding(stub), timeout=0.3, clock=Clock(NOW.timestamp())
+        sigv4.Credentials(ACCESS, SECRET, TOKEN),
+        BUCKET,
+        "us-west-2",
+        transport=forwarding(stub),
+        timeout=0.3,
+        clock=Clock(NOW.timestamp()),
     )
-    with pytest.raises(CredentialsError, match="timed out after 0.3 s") as error:
+    with pytest.raises(CredentialsError, match=r"timed out after 0\.3 s") as error:
         provider.get_credentials()
     assert error.value.__cause__ is None and error.value.__context__ is None
     closed = S3ExpressSession(
