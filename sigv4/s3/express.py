@@ -269,7 +269,11 @@ class S3ExpressSession(RefreshableProvider):
         from ..providers._http import TransportError
 
         if self._transport is None:
-            from ..providers._http import request as transport
+            from functools import partial
+
+            from ..providers._http import request
+
+            transport: Transport = partial(request, use_proxy=True)  # HTTPS_PROXY applies, as for STS
         else:
             transport = self._transport
         what = f"{self.bucket} via {self.session_url}"

@@ -298,6 +298,20 @@ def test_default_base_url_is_the_zonal_endpoint() -> None:
             assert session.session_url == session.base_url + "/?session"
 
 
+def test_a_url_outliving_its_session_warns_and_its_repr_hides_the_token(stub: ExpressStub) -> None:
+    start = 2_000_000_000.0
+    _expiring(stub, start + 300, 1)
+    client = ours(stub, clock=Clock(start))
+    with pytest.warns(UserWarning, match="expire 300 s after signing"):
+        signed = client.presign("get_object", {"Bucket": BUCKET, "Key": "k"}, ExpiresIn=301)
+    assert "X-Amz-S3session-Token=token-1" in signed.url
+    assert "token-1" not in repr(signed) and "X-Amz-S3session-Token=***" in repr(signed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        client.presign("get_object", {"Bucket": BUCKET, "Key": "k"}, ExpiresIn=300)
+    assert stub.create_sessions == 1
+
+
 def test_presigned_post_is_refused(stub: ExpressStub) -> None:
     with pytest.raises(SigningError, match="directory bucket"):
         ours(stub).generate_presigned_post(BUCKET, "k")
