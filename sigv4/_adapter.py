@@ -31,10 +31,10 @@ ALWAYS_SIGNED = frozenset({"host", "content-type", "content-md5", "range"})
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te"})
 NEVER_SIGNED = _HOP_BY_HOP | {"trailer", "transfer-encoding", "upgrade", "authorization", "expect"}
 #: Written by the signer: replaced by every (re-)signing unless the caller supplied them.
-OWN_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"})
+OWN_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "x-amz-s3session-token"})
 _ALWAYS_REPLACED = frozenset({"authorization", "x-amz-date"})
 _SETTINGS = frozenset({"double_encode_path", "normalize_path", "content_sha256_header", "unsigned_payload", "clock"})
-_SETTINGS |= {"omit_session_token", "unsigned_headers", "settings"}
+_SETTINGS |= {"omit_session_token", "unsigned_headers", "settings", "session_token_name"}
 
 
 class Signed:

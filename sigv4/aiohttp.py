@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["SigV4Middleware", "signed_headers"]
 
 # Written by the signer on every signing (a caller's x-amz-content-sha256 is kept and signed).
-_REPLACED = ("authorization", "x-amz-date", "x-amz-security-token")
+_REPLACED = ("authorization", "x-amz-date", "x-amz-security-token", "x-amz-s3session-token")
 _OWN = frozenset({*_REPLACED, "x-amz-content-sha256"})
 
 

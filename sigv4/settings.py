@@ -11,7 +11,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["SigningSettings", "settings_for", "DEFAULT_UNSIGNED_HEADERS", "S3_SERVICES", "SERVICE_PRESETS", "MAX_EXPIRES"]
+__all__ = [
+    "SigningSettings",
+    "settings_for",
+    "DEFAULT_UNSIGNED_HEADERS",
+    "S3_SERVICES",
+    "SERVICE_PRESETS",
+    "MAX_EXPIRES",
+    "S3_EXPRESS",
+    "SECURITY_TOKEN",
+    "S3SESSION_TOKEN",
+]
 
 #: Headers never signed: proxies, HTTP stacks and tracing add, drop or rewrite
 #: them (hop-by-hop headers, user agents, trace context).  The same list as
@@ -37,11 +47,21 @@ DEFAULT_UNSIGNED_HEADERS = frozenset(
 )
 
 #: Service names signed with S3's rules (single encoding, no normalisation,
-#: ``x-amz-content-sha256``, ``UNSIGNED-PAYLOAD`` in presigned URLs).
-S3_SERVICES = frozenset({"s3", "s3-object-lambda", "s3-outposts"})
+#: ``x-amz-content-sha256``, ``UNSIGNED-PAYLOAD`` in presigned URLs): botocore's
+#: ``S3_SIGNING_NAMES``.  ``s3express`` with session credentials takes
+#: :data:`S3_EXPRESS` explicitly (see :mod:`sigv4.s3.express`).
+S3_SERVICES = frozenset({"s3", "s3-object-lambda", "s3-outposts", "s3express"})
 
 #: The longest a SigV4 presigned URL may live (7 days), as AWS enforces it.
 MAX_EXPIRES = 604800
+
+#: Where the session token travels: STS credentials' ``X-Amz-Security-Token``,
+#: or ``X-Amz-S3session-Token`` for S3 Express One Zone session credentials
+#: (from ``CreateSession``), which never carry the former.  Both sort after
+#: ``X-Amz-Expires``/``X-Amz-Region-Set`` and before ``X-Amz-SignedHeaders``.
+SECURITY_TOKEN = "X-Amz-Security-Token"  # noqa: S105  (a parameter name)
+S3SESSION_TOKEN = "X-Amz-S3session-Token"  # noqa: S105  (a parameter name)
+_TOKEN_NAMES = (SECURITY_TOKEN, S3SESSION_TOKEN)
 
 
 class SigningSettings:
@@ -58,6 +78,11 @@ class SigningSettings:
       instead of signing it.
     * ``unsigned_headers``: lower-case header names never signed.
     * ``max_expires``: the cap on ``expires_in`` for presigned URLs.
+    * ``session_token_name``: the header / query parameter that carries the
+      credentials' session token: ``"X-Amz-Security-Token"`` (the default) or
+      ``"X-Amz-S3session-Token"`` (S3 Express One Zone sessions, the
+      :data:`S3_EXPRESS` preset; as a header it is sent lower-case,
+      ``x-amz-s3session-token``, as botocore sends it).
     """
 
     __slots__ = (
@@ -67,6 +92,7 @@ class SigningSettings:
         "normalize_path",
         "omit_session_token",
         "presign_unsigned_payload",
+        "session_token_name",
         "unsigned_headers",
         "unsigned_payload",
     )
@@ -79,6 +105,7 @@ class SigningSettings:
     omit_session_token: bool
     unsigned_headers: frozenset[str]
     max_expires: int
+    session_token_name: str
 
     def __init__(
         self,
@@ -91,6 +118,7 @@ class SigningSettings:
         omit_session_token: bool = False,
         unsigned_headers: Iterable[str] = DEFAULT_UNSIGNED_HEADERS,
         max_expires: int = MAX_EXPIRES,
+        session_token_name: str = SECURITY_TOKEN,
     ) -> None:
         from .errors import SigningError
 
@@ -121,6 +149,14 @@ class SigningSettings:
         if isinstance(max_expires, bool) or not isinstance(max_expires, int) or max_expires < 1:
             raise SigningError("max_expires", "must be a positive integer number of seconds")
         object.__setattr__(self, "max_expires", max_expires)
+        if type(session_token_name) is not str or session_token_name not in _TOKEN_NAMES:
+            shown = repr(session_token_name) if isinstance(session_token_name, str) and len(session_token_name) <= 40 else None
+            raise SigningError(
+                "session_token_name",
+                f"must be {SECURITY_TOKEN!r} or {S3SESSION_TOKEN!r}"
+                + (f", not {shown}" if shown else f", not {type(session_token_name).__name__}"),
+            )
+        object.__setattr__(self, "session_token_name", session_token_name)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("SigningSettings are immutable; use replace()")
@@ -166,6 +202,11 @@ S3 = SigningSettings(
     content_sha256_header=True,
     presign_unsigned_payload=True,
 )
+#: S3 Express One Zone with session credentials (signing name ``s3express``):
+#: S3's rules, the token in ``X-Amz-S3session-Token``.  ``CreateSession``
+#: itself, and the control-plane endpoint, use :data:`S3` (the caller's STS
+#: token, if any, in ``X-Amz-Security-Token``).
+S3_EXPRESS = S3.replace(session_token_name=S3SESSION_TOKEN)
 
 
 #: Services whose rules differ from the generic ones in one setting.  The

@@ -31,7 +31,7 @@ from .errors import (
 )
 from .keys import DayKey, SigV4aDayKey
 from .payload import payload_hash as _payload_hash
-from .settings import settings_for
+from .settings import SECURITY_TOKEN, settings_for
 from .urls import host_header, query_pairs, quote, quote_wire_path, split_url
 
 TYPE_CHECKING = False
@@ -61,6 +61,10 @@ _ALGORITHMS = (HMAC_ALGORITHM, SIGV4A_ALGORITHM)
 # SigV4a's own parameter and header, as the other auth parameters and headers.
 _SIGV4A_AUTH_PARAMS = _AUTH_PARAMS | {"x-amz-region-set"}
 _SIGV4A_REPLACED_HEADERS = _REPLACED_HEADERS | {"x-amz-region-set"}
+# Where a session token travels (settings.session_token_name): masked in reprs, and a
+# caller's copy is replaced when the credentials carry a token.
+_TOKEN_HEADERS = frozenset({"x-amz-security-token", "x-amz-s3session-token"})
+_TOKEN_PARAMS = ("X-Amz-Security-Token=", "X-Amz-S3session-Token=")
 
 
 def _default_clock() -> float:
@@ -110,11 +114,12 @@ class SignedRequest:
         self.credential_scope = credential_scope
 
     def __repr__(self) -> str:
-        shown = {k: ("***" if k.lower() == "x-amz-security-token" else v) for k, v in self.headers.items()}
+        shown = {k: ("***" if k.lower() in _TOKEN_HEADERS else v) for k, v in self.headers.items()}
         url = self.url
-        if "X-Amz-Security-Token=" in url:
-            head, _, tail = url.partition("X-Amz-Security-Token=")
-            url = head + "X-Amz-Security-Token=***" + tail[tail.find("&") :] if "&" in tail else head + "X-Amz-Security-Token=***"
+        for name in _TOKEN_PARAMS:
+            if name in url:
+                head, _, tail = url.partition(name)
+                url = head + name + "***" + tail[tail.find("&") :] if "&" in tail else head + name + "***"
         return f"SignedRequest(method={self.method!r}, url={url!r}, headers={shown!r}, signature={self.signature!r})"
 
 
@@ -225,6 +230,7 @@ class Signer:
         omit_session_token: bool | None = None,
         unsigned_headers: Iterable[str] | None = None,
         max_expires: int | None = None,
+        session_token_name: str | None = None,
         settings: SigningSettings | None = None,
         clock: Callable[[], float] | None = None,
         algorithm: str = HMAC_ALGORITHM,
@@ -249,6 +255,7 @@ class Signer:
             "omit_session_token": omit_session_token,
             "unsigned_headers": unsigned_headers,
             "max_expires": max_expires,
+            "session_token_name": session_token_name,
         }
         if settings is not None:
             from .settings import SigningSettings
@@ -369,7 +376,7 @@ class Signer:
             lower = name.lower()
             if presign and lower in auth_params and lower != "x-amz-date":
                 raise InvalidHeaderError(name, "is a query parameter of a presigned URL, not a header")
-            if lower in replaced or (lower == "x-amz-security-token" and creds.token):
+            if lower in replaced or (lower in _TOKEN_HEADERS and creds.token):
                 del to_send[name]
                 del canon[lower]
         return to_send, canon
@@ -437,9 +444,10 @@ class Signer:
         canon["x-amz-date"] = date_time
         to_send["X-Amz-Date"] = date_time
         s = self.settings
+        token_header = s.session_token_name if s.session_token_name == SECURITY_TOKEN else "x-amz-s3session-token"
         if creds.token and not s.omit_session_token:
-            canon["x-amz-security-token"] = creds.token
-            to_send["X-Amz-Security-Token"] = creds.token
+            canon[token_header.lower()] = creds.token
+            to_send[token_header] = creds.token
         if day.region_set:  # SigV4a
             canon["x-amz-region-set"] = to_send["X-Amz-Region-Set"] = day.region_set
         if s.content_sha256_header:
@@ -455,7 +463,7 @@ class Signer:
         )
         to_send["Authorization"] = f"{day.authorization_prefix}{signed}, Signature={sig}"
         if creds.token and s.omit_session_token:
-            to_send["X-Amz-Security-Token"] = creds.token
+            to_send[token_header] = creds.token
         out_url = f"{scheme}://{netloc}{wire_path}"
         if pairs:
             out_url += "?" + "&".join([f"{k}={v}" for k, v in pairs])
@@ -503,14 +511,14 @@ class Signer:
             if key.lower() in auth_params:
                 raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
         # Fast path: the X-Amz-* parameters written in sorted order (SigV4a's Region-Set sorts after
-        # Expires, Security-Token before SignedHeaders), which is canonical_query_string() of them;
-        # tests/core/test_fast_paths.py.
+        # Expires, Security-Token and S3 Express's S3session-Token before SignedHeaders), which is
+        # canonical_query_string() of them; tests/core/test_fast_paths.py.
         auth = (
             f"X-Amz-Algorithm={day.algorithm}&X-Amz-Credential={day.credential}&X-Amz-Date={date_time}&X-Amz-Expires={expires_in}"
         )
         if day.region_set:
             auth += f"&X-Amz-Region-Set={day.region_set_query}"
-        token = f"&X-Amz-Security-Token={day.token}" if day.token else ""
+        token = f"&{s.session_token_name}={day.token}" if day.token else ""
         signed_token = "" if s.omit_session_token else token
         cquery = f"{auth}{signed_token}&X-Amz-SignedHeaders={signed_query}"
         url_query = f"{auth}&X-Amz-SignedHeaders={signed_query}{token}"

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..credentials import Credentials, CredentialsProvider
     from ..signer import SignedRequest
     from .endpoints import Addressing
+    from .express import SessionCache
 
 __all__ = ["S3Client", "ClientMeta"]
 
@@ -83,8 +84,12 @@ class S3Client:
         endpoint_url: str | None = None,
         config: dict[str, Any] | None = None,
         clock: Callable[[], float] | None = None,
+        transport: Callable[..., tuple[int, bytes]] | None = None,
     ) -> None:
         self._credentials = credentials
+        # S3 Express: the CreateSession answers per directory bucket (sigv4.s3.express), made on first use.
+        self._transport = transport
+        self._express: SessionCache | None = None
         self._addressing = addressing
         self._max_expires = max_expires
         self._clock = clock
@@ -142,6 +147,10 @@ class S3Client:
         ):
             raise _invalid("Bucket", f"{op.name} does not accept an access-point ARN as the bucket")
         force_path = op.name == "GetBucketLocation"
+        if bucket is not None and bucket.endswith("--x-s3"):  # S3 Express: force_path means the control endpoint
+            from .express import CONTROL_OPERATIONS
+
+            force_path = op.name in CONTROL_OPERATIONS
         route = self._routes.get((bucket, force_path))
         if route is None:
             route = self._route(bucket, force_path)
@@ -158,12 +167,32 @@ class S3Client:
         return signer.presign(method, url, ExpiresIn, headers=headers, now=now)
 
     def _route(self, bucket: str | None, force_path: bool) -> tuple[str, str, Signer]:
-        base, region, service = self._addressing.resolve(bucket, force_path=force_path)
+        if bucket is not None and bucket.endswith("--x-s3"):
+            base, region, signer = self._express_route(bucket, force_path)
+        else:
+            base, region, service = self._addressing.resolve(bucket, force_path=force_path)
+            signer = self._signer(region, service)
         origin, path = _split_base(base)
-        route = (origin, path, self._signer(region, service))
+        route = (origin, path, signer)
         if len(self._routes) < 1024:
             self._routes[(bucket, force_path)] = route
         return route
+
+    def _express_route(self, bucket: str, control: bool) -> tuple[str, str, Signer]:
+        """A directory bucket's endpoint and signer: session credentials from CreateSession,
+        or the caller's own for the control endpoint (see :mod:`sigv4.s3.express`)."""
+        from .express import SessionCache, resolve
+
+        base, region, session = resolve(self._addressing, bucket, control)
+        if not session:
+            return base, region, self._signer(region, "s3express")
+        if self._credentials is None:
+            from ..exceptions import NoCredentialsError
+
+            raise NoCredentialsError()
+        if self._express is None:
+            self._express = SessionCache(self._credentials, clock=self._clock, transport=self._transport)
+        return base, region, self._express.session(bucket, base, region).signer()
 
     # -- boto3's API --------------------------------------------------------------
 
@@ -201,6 +230,12 @@ class S3Client:
         serialize(op, {"Bucket": Bucket})
         if Bucket.startswith("arn:"):
             raise _invalid("Bucket", "a POST policy cannot target an access-point ARN")
+        if Bucket.endswith("--x-s3"):
+            raise _invalid(
+                "Bucket",
+                "a POST policy cannot target an S3 Express directory bucket (boto3 1.44.8 writes one for the control "
+                "endpoint, which refuses it): presign a put_object URL instead",
+            )
         origin, path, signer = self._route(Bucket, False)
         from .post import generate_presigned_post
 

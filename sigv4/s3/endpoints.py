@@ -24,8 +24,8 @@ As in boto3, a custom ``endpoint_url`` is addressed path-style unless
 ``addressing_style='virtual'`` is asked for, and switches FIPS and dual-stack
 off; Transfer Acceleration ignores ``addressing_style='path'``.
 
-Multi-Region Access Points need SigV4A and S3 Express directory buckets need a
-CreateSession call: both are refused with a clear error.
+Multi-Region Access Points need SigV4A (refused with a clear error).  S3 Express
+directory buckets (``name--usw2-az1--x-s3``) resolve as :mod:`sigv4.s3.express` says.
 """
 
 from __future__ import annotations
@@ -215,8 +215,11 @@ class Addressing:
                 return f"{scheme}://{authority}{path}", region, "s3"
             host_region = "aws-global" if self.use_global and not path_requested else region
             return f"https://{self._service_host(host_region)}", region, "s3"
-        if bucket.endswith("--x-s3") and self.endpoint is None:
-            raise _fail("Bucket", f"{bucket!r} is an S3 Express directory bucket: presigning it needs a session (not supported)")
+        if bucket.endswith("--x-s3"):  # S3 Express: the zonal endpoint (the client signs it with a session)
+            from .express import resolve as resolve_directory_bucket
+
+            base, signing_region, _ = resolve_directory_bucket(self, bucket, force_path)
+            return base, signing_region, "s3express"
         path_required = not _host_label(bucket)
         host_region = region
         if self.use_global and not path_required and not path_requested:

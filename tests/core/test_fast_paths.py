@@ -30,6 +30,7 @@ from tests import botocore_oracle as oracle
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
 CREDS = sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 TOKEN_CREDS = sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "tok+en/=")
+TOKEN_NAMES = ["X-Amz-Security-Token", "X-Amz-S3session-Token"]
 
 
 @settings(max_examples=300)
@@ -38,15 +39,19 @@ TOKEN_CREDS = sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEX
     creds=st.sampled_from([CREDS, TOKEN_CREDS]),
     omit=st.booleans(),
     expires=st.integers(1, 604800),
+    token_name=st.sampled_from(TOKEN_NAMES),
 )
 def test_presign_fast_query_and_host_block_equal_the_plain_functions(
-    service: str, creds: sigv4.Credentials, omit: bool, expires: int
+    service: str, creds: sigv4.Credentials, omit: bool, expires: int, token_name: str
 ) -> None:
-    signed = sigv4.Signer(creds, "us-east-1", service, omit_session_token=omit).presign(
+    """Also with S3 Express's X-Amz-S3session-Token, which sorts where X-Amz-Security-Token does."""
+    signed = sigv4.Signer(creds, "us-east-1", service, omit_session_token=omit, session_token_name=token_name).presign(
         "GET", "https://example.amazonaws.com/k", expires, now=NOW
     )
     query = signed.url.partition("?")[2]
-    pairs = [(k, v) for k, v in query_pairs(query) if k != "X-Amz-Signature" and not (omit and k == "X-Amz-Security-Token")]
+    pairs = [(k, v) for k, v in query_pairs(query) if k != "X-Amz-Signature" and not (omit and k == token_name)]
+    if creds.token:
+        assert [k for k, _ in query_pairs(query) if k.endswith("-Token")] == [token_name]
     lines = signed.canonical_request.split("\n")
     assert lines[2] == canonical.canonical_query_string(pairs)
     assert lines[3] + "\n" == canonical.canonical_headers({"host": "example.amazonaws.com"}, ["host"])
@@ -59,17 +64,18 @@ def test_presign_fast_query_and_host_block_equal_the_plain_functions(
     omit=st.booleans(),
     expires=st.integers(1, 604800),
     region_set=st.sampled_from(["*", "us-east-1", "us-east-1,us-west-2,eu-west-1"]),
+    token_name=st.sampled_from(TOKEN_NAMES),
 )
 def test_sigv4a_presign_fast_query_equals_the_plain_function(
-    service: str, creds: sigv4.Credentials, omit: bool, expires: int, region_set: str
+    service: str, creds: sigv4.Credentials, omit: bool, expires: int, region_set: str, token_name: str
 ) -> None:
     """SigV4a's X-Amz-Region-Set is written in its sorted place (after Expires, before
-    Security-Token and SignedHeaders)."""
-    signed = sigv4.Signer(creds, region_set, service, algorithm="AWS4-ECDSA-P256-SHA256", omit_session_token=omit).presign(
-        "GET", "https://example.amazonaws.com/k", expires, now=NOW
-    )
+    Security-Token / S3session-Token and SignedHeaders)."""
+    signed = sigv4.Signer(
+        creds, region_set, service, algorithm="AWS4-ECDSA-P256-SHA256", omit_session_token=omit, session_token_name=token_name
+    ).presign("GET", "https://example.amazonaws.com/k", expires, now=NOW)
     query = signed.url.partition("?")[2]
-    pairs = [(k, v) for k, v in query_pairs(query) if k != "X-Amz-Signature" and not (omit and k == "X-Amz-Security-Token")]
+    pairs = [(k, v) for k, v in query_pairs(query) if k != "X-Amz-Signature" and not (omit and k == token_name)]
     assert any(k == "X-Amz-Region-Set" for k, _ in pairs)
     lines = signed.canonical_request.split("\n")
     assert lines[2] == canonical.canonical_query_string(pairs)

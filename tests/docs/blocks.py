@@ -18,7 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-FLAGS = frozenset({"fixed-time", "install", "kubeconfig", "aws-config", "no-juicefs", "output-of-previous", "paths", "pytest"})
+FLAGS = frozenset(
+    {"fixed-time", "install", "kubeconfig", "aws-config", "no-juicefs", "output-of-previous", "paths", "pytest", "s3express"}
+)
 OPTIONS = frozenset({"syntax-only", "server", "expect-object", "expect-warning", "file", "stub-command", "cwd"})
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")

@@ -149,6 +149,7 @@ class Env:
     stub: StubServer
     stub_verdicts: AwsStub
     scratch: Path
+    aws_url: str | None = None  # where real AWS hosts point instead of the stub (s3express: its stand-in)
 
 
 def _shim(path: Path, text: str) -> None:
@@ -199,7 +200,7 @@ def _standin(text: str, env: Env) -> str:
     if "SIGV4_FIXED_TIME" in env.vars:
         return text
     text = _S3_URL.sub(lambda m: f"{env.server.endpoint}/{m['bucket']}", text)
-    return _AWS_URL.sub(env.stub.url, text)
+    return _AWS_URL.sub(env.aws_url or env.stub.url, text)
 
 
 def _aws_config(env: Env, sts_url: str) -> None:
@@ -381,6 +382,13 @@ def test_block(block: Block, servers: dict[str, LocalS3Server], tmp_path: Path) 
     with StubServer(verdicts) as stub:
         env = _make_env(block, tmp_path, server, stub, verdicts)
         sts = None
+        express = None
+        if "s3express" in block.flags:
+            from tests.stubs_s3express import ExpressStub
+
+            express = ExpressStub("us-west-2").start()
+            express.callers[server.access_key] = (server.secret_key, None)
+            env.vars["AWS_ENDPOINT_URL_S3"] = env.aws_url = express.url
         if "aws-config" in block.flags:
             from tests.stubs_aws import StsStub
 
@@ -419,10 +427,15 @@ def test_block(block: Block, servers: dict[str, LocalS3Server], tmp_path: Path) 
         finally:
             if sts is not None:
                 sts.stop()
+            if express is not None:
+                express.stop()
     if "stub-command" in block.options:
         _check_psql(env)
     if "aws-config" in block.flags:
         assert sts is not None and sts.verified, "the assume-role profile did not call STS"
+    if express is not None:
+        assert not express.refusals, f"the S3 Express stand-in refused: {express.refusals}"
+        assert express.create_sessions >= 1 and express.verified_gets >= 1, "no verified CreateSession and presigned GET"
     if "expect-object" in block.options:
         _check_object(block.options["expect-object"], server, env.cwd)
     assert all(v is None for v in verdicts.verdicts), f"the AWS stand-in refused: {verdicts.verdicts}"
