@@ -629,3 +629,30 @@ def test_chunked_unsigned_trailer_under_a_sigv4a_seed() -> None:
     signed = signer.sign_chunked("PUT", "https://b.s3.amazonaws.com/k", b"hello", trailer="crc32", now=NOW)
     stream = _verifier(CREDS, NOW).verify_chunked(signed.method, signed.url, signed.headers, b"".join(signed.body))  # type: ignore[arg-type]
     assert b"".join(stream) == b"hello" and stream.result.algorithm == V4A
+
+
+# ----------------------------------------------------------------------------- through the WSGI middleware
+
+
+def test_wsgi_middleware_takes_sigv4a_uploads_and_presigned_gets() -> None:
+    from sigv4 import wsgi as sigv4_wsgi
+    from tests.verify.test_verify_middleware import _call_wsgi, _environ, make_wsgi_app
+
+    store: dict[str, bytes] = {}
+    app = sigv4_wsgi.SigV4Middleware(make_wsgi_app(store), _verifier(CREDS, NOW))
+    signer = sigv4.Signer(CREDS, "*", "s3", algorithm=V4A)
+    data = bytes(range(256)) * 100
+    put = signer.sign_chunked("PUT", "https://mrap.accesspoint.s3-global.amazonaws.com/big", data, chunk_size=8192, now=NOW)
+    wire = b"".join(put.body)  # type: ignore[arg-type]
+    status, headers, _ = _call_wsgi(app, _environ(put, wire))
+    assert status == 200 and store["/big"] == data and headers["x-signed-by"] == CREDS.access_key
+    flipped = bytearray(wire)
+    flipped[9000] ^= 1
+    status, _, body = _call_wsgi(app, _environ(put, bytes(flipped)))
+    assert status == 403 and b"SignatureDoesNotMatch" in body
+    get = signer.presign("GET", "https://mrap.accesspoint.s3-global.amazonaws.com/big", 60, now=NOW)
+    status, _, body = _call_wsgi(app, _environ(get, b""))
+    assert status == 200 and body == data
+    only_v4 = sigv4_wsgi.SigV4Middleware(make_wsgi_app(store), _verifier(CREDS, NOW, algorithms=[V4]))
+    status, _, body = _call_wsgi(only_v4, _environ(get, b""))
+    assert status in (400, 403) and b"AuthorizationQueryParametersError" in body
