@@ -92,7 +92,15 @@ if TYPE_CHECKING:
     from .sigv4a import EcdsaPublicKey, SigV4aKeyCache
     from .verify_chunked import ChunkDecoder, VerifiedStream
 
-__all__ = ["Verifier", "VerificationResult", "parse_amz_date", "parse_credential", "hash_body", "split_target"]
+__all__ = [
+    "Verifier",
+    "VerificationResult",
+    "parse_amz_date",
+    "parse_credential",
+    "hash_body",
+    "split_target",
+    "region_set_covers",
+]
 
 STREAMING_PREFIX = "STREAMING-"
 _MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
