@@ -13,6 +13,12 @@ CPU time, so time spent descheduled does not count) and reports the best one
 median of the rounds: on a shared machine a whole subprocess can run up to
 2x slow, so a target counts as met only when both agree.  Peers that do not import are listed as missing.  The last table
 puts each ratio next to the issue's target.
+
+SigV4a (issue 14, ``--only sigv4a``) has its own table, from
+:mod:`bench_sigv4a`'s end-to-end workers: the pure-Python path in every
+interpreter (``--awscrt-python``, default ``.venv-awscrt``; ``--python``; this
+one), the ``cryptography`` path where it is installed, awscrt's SigV4a signing
+where awscrt is (3 rounds, 1 with --quick).
 """
 
 from __future__ import annotations
@@ -248,7 +254,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer, shorter repeats")
     parser.add_argument("--python", default=None, help="interpreter with the peers installed")
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds per scenario")
-    parser.add_argument("--only", nargs="*", default=[], help="scenarios: presign client header post bulk fresh")
+    parser.add_argument("--only", nargs="*", default=[], help="scenarios: presign client header post bulk fresh sigv4a")
+    parser.add_argument(
+        "--awscrt-python",
+        default=str(ROOT / ".venv-awscrt" / "bin" / "python"),
+        help="interpreter with awscrt for the SigV4a table (scripts/test makes .venv-awscrt)",
+    )
     parser.add_argument("--json", dest="json_out", default=None, help="also write the raw results here")
     parser.add_argument("--worker", nargs=2, metavar=("SCENARIO", "IMPL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -262,7 +273,7 @@ def main() -> None:
 
     results: dict[str, object] = {"machine": machine(), "python": python, "versions": _versions(python), "quick": args.quick}
     print(f"benchmarking with {python} ({rounds} round(s))", file=sys.stderr)
-    timed_only = [s for s in only if s not in ("bulk", "fresh")]
+    timed_only = [s for s in only if s not in ("bulk", "fresh", "sigv4a")]
     if not only or timed_only:  # an empty list runs every timed scenario
         results["timed"] = run_timed(python, args.quick, rounds, timed_only)
     if not only or "bulk" in only:
@@ -271,9 +282,19 @@ def main() -> None:
     if not only or "fresh" in only:
         results["fresh"] = run_fresh(python, args.quick)
         print("  fresh processes: done", file=sys.stderr)
+    if not only or "sigv4a" in only:
+        from bench_sigv4a import run_end_to_end
+
+        pythons = [args.awscrt_python, python, sys.executable]
+        results["sigv4a"] = run_end_to_end(pythons, args.quick, rounds=1 if args.quick else 3)
+        print("  sigv4a: done", file=sys.stderr)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2))
     print(render(results))
+    if isinstance(results.get("sigv4a"), dict):
+        from bench_sigv4a import render_end_to_end
+
+        print("\n" + render_end_to_end(results["sigv4a"]))  # type: ignore[arg-type]
     fresh_results = results.get("fresh")
     if isinstance(fresh_results, dict) and fresh_results.get("tokens"):
         from coldstart_tokens import render_tokens

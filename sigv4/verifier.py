@@ -2,6 +2,16 @@
 and presigned URLs (here), browser POST policies (:mod:`sigv4.verify_post`) and
 ``aws-chunked`` streams (:mod:`sigv4.verify_chunked`).
 
+Both algorithms are accepted (``algorithms=`` narrows them): SigV4
+(``AWS4-HMAC-SHA256``) and SigV4a (``AWS4-ECDSA-P256-SHA256``, header-signed,
+presigned and aws-chunked; not POST forms).  A SigV4a request's credential
+scope is ``date/service/aws4_request`` and its region set the signed
+``X-Amz-Region-Set`` header (or query parameter, presigned); its signature is
+checked with the ECDSA P-256 public key derived from the looked-up
+credentials (:mod:`sigv4.sigv4a`: derived once per credentials, in a cache
+this verifier owns, see :meth:`Verifier.cache_info`).  The canonical request
+and string to sign are rebuilt by the same functions either way.
+
 The canonical request is rebuilt from the request *as received* (the raw
 request target, the headers, the body) with the same spec steps the signer
 uses (:mod:`sigv4.canonical`, :mod:`sigv4.keys`), under the rules of the
@@ -16,8 +26,8 @@ What is checked, in order (the first failure is raised as a
    parameters (``AuthorizationHeaderMalformed`` /
    ``AuthorizationQueryParametersError``): algorithm, ``Credential``,
    ``SignedHeaders`` (``host`` must be in it), ``Signature``, the date, the
-   scope's date equal to the timestamp's, the region and service when the
-   verifier restricts them;
+   scope's date equal to the timestamp's, the algorithm, the region (SigV4a:
+   the region set) and service when the verifier restricts them;
 2. the access key (``InvalidAccessKeyId``);
 3. the time: header signing within ``skew`` seconds either way
    (``RequestTimeTooSkewed``); presigned URLs ``X-Amz-Expires`` at most
@@ -27,7 +37,10 @@ What is checked, in order (the first failure is raised as a
 5. for S3, that every ``x-amz-*`` header present is signed, as S3 requires
    (``AccessDenied``; ``x-amz-security-token`` is exempt, being checked in 4);
 6. the signature, compared in constant time (``SignatureDoesNotMatch``,
-   carrying the canonical request and string to sign computed here);
+   carrying the canonical request and string to sign computed here).  A
+   SigV4a signature is instead *verified* under the public key (ECDSA
+   verification, with ``cryptography`` when installed): no secret is compared,
+   so constant-time comparison does not apply;
 7. a hashed payload against the body, read in 1 MiB blocks
    (``XAmzContentSHA256Mismatch``).
 
@@ -54,6 +67,8 @@ from .errors import CredentialsError, SigningError, VerificationError
 from .keys import HmacSha256, KeyCache, signing_key
 from .settings import MAX_EXPIRES, S3_SERVICES, settings_for
 from .verify_parse import (
+    ALGORITHMS,
+    SIGV4A_ALGORITHM,
     RequestAuth,
     VerificationResult,
     hash_body,
@@ -71,11 +86,21 @@ from .verify_parse import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from typing import NoReturn
 
     from .canonical import HeadersInput
+    from .sigv4a import EcdsaPublicKey, SigV4aKeyCache
     from .verify_chunked import ChunkDecoder, VerifiedStream
 
-__all__ = ["Verifier", "VerificationResult", "parse_amz_date", "parse_credential", "hash_body", "split_target"]
+__all__ = [
+    "Verifier",
+    "VerificationResult",
+    "parse_amz_date",
+    "parse_credential",
+    "hash_body",
+    "split_target",
+    "region_set_covers",
+]
 
 STREAMING_PREFIX = "STREAMING-"
 _MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
@@ -87,21 +112,71 @@ def _rules(service: str) -> tuple[bool, bool]:
     return settings.double_encode_path, settings.normalize_path
 
 
+def _glob(pattern: str, name: str) -> bool:
+    """``fnmatch`` with ``*`` as the only wildcard (a region set entry: ``us-*``)."""
+    if "*" not in pattern:
+        return pattern == name
+    first, *middle, last = pattern.split("*")
+    if not name.startswith(first) or not name.endswith(last) or len(name) < len(first) + len(last):
+        return False
+    pos, end = len(first), len(name) - len(last)
+    for piece in middle:
+        found = name.find(piece, pos, end)
+        if found == -1:
+            return False
+        pos = found + len(piece)
+    return True
+
+
+def region_set_covers(region_set: str, region: str) -> bool:
+    """Whether a SigV4a signature for ``region_set`` (``*``, ``us-east-1,us-west-2``,
+    ``us-*``) is valid in ``region``."""
+    return any(_glob(entry, region) for entry in region_set.split(","))
+
+
 def _default_clock() -> float:
     return _time.time()
 
 
 class Verifier:
-    """Checks SigV4-signed requests.
+    """Checks SigV4- and SigV4a-signed requests.
 
     ``lookup(access_key)`` returns the :class:`sigv4.Credentials` of that key
     (whose token, if any, the request must carry) or ``None``.  ``skew`` is the
     clock difference tolerated (seconds, both ways); ``max_expires`` caps
     ``X-Amz-Expires``; ``regions``/``services`` (iterables of names) restrict
     the credential scope, which is otherwise reported for the caller to judge.
+
+    ``regions`` are the regions this verifier answers for.  A SigV4a signature
+    is valid in every region of its region set, so a region set is accepted
+    when it covers at least one of them (``*`` covers all, ``us-*`` every
+    ``us-`` region), as an AWS endpoint in one of them accepts it; a set
+    covering none is refused (``AuthorizationHeaderMalformed`` /
+    ``AuthorizationQueryParametersError``).  With ``regions=None`` any set is
+    accepted and reported (``result.region_set``).
+
+    ``algorithms`` (default both, ``("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")``)
+    are the signing algorithms accepted; a request signed with another one is
+    refused as malformed (``algorithms=["AWS4-HMAC-SHA256"]``: SigV4 only).
+
+    ``normalize_path`` overrides the service's path rule (``None``: the
+    service's preset, which normalises for every service but S3): ``False``
+    for a server whose clients sign the path as sent, without removing dot
+    segments.
     """
 
-    __slots__ = ("_clock", "_keys", "_lookup", "max_expires", "regions", "services", "skew")
+    __slots__ = (
+        "_clock",
+        "_keys",
+        "_lookup",
+        "_v4a_keys",
+        "algorithms",
+        "max_expires",
+        "normalize_path",
+        "regions",
+        "services",
+        "skew",
+    )
 
     def __init__(
         self,
@@ -112,26 +187,64 @@ class Verifier:
         max_expires: int = MAX_EXPIRES,
         regions: Iterable[str] | None = None,
         services: Iterable[str] | None = None,
+        algorithms: Iterable[str] | None = None,
+        normalize_path: bool | None = None,
     ) -> None:
         if not callable(lookup):
             raise CredentialsError("lookup", "must be a callable returning sigv4.Credentials or None")
         for name, value in (("skew", skew), ("max_expires", max_expires)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise SigningError(name, "must be a non-negative integer number of seconds")
-        for name, names in (("regions", regions), ("services", services)):
+        for name, names in (("regions", regions), ("services", services), ("algorithms", algorithms)):
             if isinstance(names, str):
                 raise SigningError(name, "must be an iterable of names, not a string")
+        accepted = frozenset(ALGORITHMS) if algorithms is None else frozenset(algorithms)
+        if not accepted or not accepted.issubset(ALGORITHMS):
+            raise SigningError("algorithms", f"must name one or both of {', '.join(ALGORITHMS)}")
+        if normalize_path is not None and not isinstance(normalize_path, bool):
+            raise SigningError("normalize_path", "must be True, False or None (the service's rule)")
         self._lookup = lookup
         self._clock = clock or _default_clock
         # Signing keys with their keyed HMACs, owned by this verifier (bounded, thread-safe).
         self._keys = KeyCache(256)
+        self._v4a_keys: SigV4aKeyCache | None = None  # SigV4a keys, made on the first SigV4a request
+        self.algorithms = accepted
+        self.normalize_path = normalize_path
         self.skew = skew
         self.max_expires = max_expires
         self.regions = frozenset(regions) if regions is not None else None
         self.services = frozenset(services) if services is not None else None
 
     def __repr__(self) -> str:
-        return f"Verifier(skew={self.skew}, max_expires={self.max_expires}, regions={self.regions!r}, services={self.services!r})"
+        return (
+            f"Verifier(skew={self.skew}, max_expires={self.max_expires}, regions={self.regions!r}, services={self.services!r}, "
+            f"algorithms={tuple(a for a in ALGORITHMS if a in self.algorithms)!r})"
+        )
+
+    def cache_info(self) -> dict[str, dict[str, int]]:
+        """Key cache statistics: ``{"sigv4": {...}, "sigv4a": {...}}``, each with
+        ``hits``, ``misses``, ``size`` and ``maxsize`` (SigV4a's key is derived
+        once per credentials: one miss each)."""
+        v4a = self._v4a_keys
+        info = v4a.cache_info() if v4a is not None else None
+        return {
+            "sigv4": self._keys.info(),
+            "sigv4a": {
+                "hits": info.hits if info else 0,
+                "misses": info.misses if info else 0,
+                "size": info.currsize if info else 0,
+                "maxsize": info.maxsize if info else 256,
+            },
+        }
+
+    def _public_key(self, creds: Credentials) -> EcdsaPublicKey:
+        """The SigV4a public key of these credentials (derived once, cached here)."""
+        from .sigv4a import SigV4aKeyCache
+
+        cache = self._v4a_keys
+        if cache is None:
+            cache = self._v4a_keys = SigV4aKeyCache(256)
+        return cache.signing_key(creds.access_key, creds.secret_key).public_key
 
     def _keyed(self, secret: str, date: str, region: str, service: str) -> tuple[bytes, HmacSha256]:
         """The signing key (:func:`sigv4.signing_key`) and its keyed HMAC on OpenSSL's
@@ -188,19 +301,32 @@ class Verifier:
 
     # -- shared with verify_chunked / verify_post -----------------------------
 
-    def verify_seed(self, method: str, url: str, headers: HeadersInput) -> tuple[VerificationResult, bytes, dict[str, str]]:
+    def verify_seed(
+        self, method: str, url: str, headers: HeadersInput
+    ) -> tuple[VerificationResult, bytes | EcdsaPublicKey, dict[str, str]]:
         """The seed request of an aws-chunked upload: (result, signing key for the
-        chunk signatures, canonical header values by lower-case name)."""
+        chunk signatures -- SigV4a: the public key verifying them --, canonical
+        header values by lower-case name)."""
         return self._verify(method, url, headers, b"", chunked=True)
 
     def now(self) -> float:
         return float(self._clock())
 
-    def credentials_for(self, access_key: str, region: str, service: str, malformed: str) -> Credentials:
-        """The scope restrictions, then the key lookup."""
-        if self.regions is not None and region not in self.regions:
+    def credentials_for(
+        self, access_key: str, region: str, service: str, malformed: str, *, algorithm: str = ALGORITHMS[0]
+    ) -> Credentials:
+        """The scope restrictions, then the key lookup.  For SigV4a ``region`` is
+        the region set: it must cover one of ``regions``."""
+        if algorithm not in self.algorithms:
+            accepted = ", ".join(a for a in ALGORITHMS if a in self.algorithms)
+            raise VerificationError(malformed, f"the signing algorithm {algorithm} is not accepted here; use {accepted}")
+        if self.regions is not None:
             expected = ", ".join(sorted(self.regions))
-            raise VerificationError(malformed, f"the region '{region}' is wrong; expecting '{expected}'")
+            if algorithm == SIGV4A_ALGORITHM:
+                if not any(region_set_covers(region, r) for r in self.regions):
+                    raise VerificationError(malformed, f"the region set '{region}' covers none of '{expected}'")
+            elif region not in self.regions:
+                raise VerificationError(malformed, f"the region '{region}' is wrong; expecting '{expected}'")
         if self.services is not None and service not in self.services:
             expected = ", ".join(sorted(self.services))
             raise VerificationError(malformed, f"the service '{service}' is wrong; expecting '{expected}'")
@@ -223,7 +349,7 @@ class Verifier:
 
     def _verify(
         self, method: str, url: str, headers: HeadersInput, body: object, *, chunked: bool
-    ) -> tuple[VerificationResult, bytes, dict[str, str]]:
+    ) -> tuple[VerificationResult, bytes | EcdsaPublicKey, dict[str, str]]:
         if not isinstance(method, str) or not method:
             raise SigningError("method", f"must be a non-empty string, got {method!r}")
         path, query, url_host = split_target(url)
@@ -243,7 +369,7 @@ class Verifier:
             auth = parse_query_auth(pairs, canon)
         else:
             raise VerificationError("AccessDenied", "the request is not signed (no Authorization header, no X-Amz-Signature)")
-        creds = self.credentials_for(auth.access_key, auth.region, auth.service, auth.malformed)
+        creds = self.credentials_for(auth.access_key, auth.region, auth.service, auth.malformed, algorithm=auth.algorithm)
         self._check_time(auth)
         if creds.token is not None or auth.token is not None:
             self.check_token(creds, auth.token)
@@ -268,14 +394,14 @@ class Verifier:
             raise VerificationError("InvalidRequest", f"{declared} is an aws-chunked upload: use Verifier.verify_chunked")
         payload = declared if declared is not None else hash_body(body)
         double_encode, normalize = _rules(auth.service)
+        if self.normalize_path is not None:
+            normalize = self.normalize_path
         curi = canonical_uri(path, double_encode=double_encode, normalize=normalize)
         try:
             header_block = canonical_headers(canon, names)
         except KeyError:  # a signed header is missing: it counts as empty (and the signature will tell)
             header_block = canonical_headers({n: canon.get(n, "") for n in names}, names)
         signed = ";".join(names)
-        scope = f"{auth.date}/{auth.region}/{auth.service}/aws4_request"  # credential_scope()
-        key, keyed = self._keyed(creds.secret_key, auth.date, auth.region, auth.service)
         if auth.presigned:
             candidates = [p for p in pairs if p[0] != "X-Amz-Signature"]
             queries = [canonical_query_string(candidates)]
@@ -283,20 +409,30 @@ class Verifier:
                 queries.append(canonical_query_string([p for p in candidates if p[0] != "X-Amz-Security-Token"]))
         else:
             queries = [canonical_query_string(pairs) if pairs else ""]
-        given = auth.signature.encode("ascii", "replace")
-        for cquery in queries:
-            creq = canonical_request(method, curi, cquery, header_block, signed, payload)
-            sts = string_to_sign(auth.amz_date, scope, creq, sha256=_sha256)
-            if hmac.compare_digest(keyed.hexdigest(sts.encode("utf-8")).encode("ascii"), given):
-                break
+        algorithm = auth.algorithm
+        key: bytes | EcdsaPublicKey
+        if algorithm == SIGV4A_ALGORITHM:
+            scope = f"{auth.date}/{auth.service}/aws4_request"  # SigV4a's credential scope: no region
+            key = public = self._public_key(creds)
+            for cquery in queries:
+                creq = canonical_request(method, curi, cquery, header_block, signed, payload)
+                sts = string_to_sign(auth.amz_date, scope, creq, algorithm=algorithm, sha256=_sha256)
+                # An ECDSA verification, not a comparison of secrets: nothing to compare in constant time.
+                if public.verify(sts, auth.signature):
+                    break
+            else:
+                self._mismatch(method, curi, queries[0], header_block, signed, payload, auth.amz_date, scope, algorithm)
         else:
-            creq = canonical_request(method, curi, queries[0], header_block, signed, payload)
-            raise VerificationError(
-                "SignatureDoesNotMatch",
-                _MISMATCH,
-                canonical_request=creq,
-                string_to_sign=string_to_sign(auth.amz_date, scope, creq, sha256=_sha256),
-            )
+            scope = f"{auth.date}/{auth.region}/{auth.service}/aws4_request"  # credential_scope()
+            key, keyed = self._keyed(creds.secret_key, auth.date, auth.region, auth.service)
+            given = auth.signature.encode("ascii", "replace")
+            for cquery in queries:
+                creq = canonical_request(method, curi, cquery, header_block, signed, payload)
+                sts = string_to_sign(auth.amz_date, scope, creq, sha256=_sha256)
+                if hmac.compare_digest(keyed.hexdigest(sts.encode("utf-8")).encode("ascii"), given):
+                    break
+            else:
+                self._mismatch(method, curi, queries[0], header_block, signed, payload, auth.amz_date, scope, algorithm)
         if declared is not None and declared != UNSIGNED_PAYLOAD and not chunked:
             declared_hex = declared.lower()
             if not is_sha256_hex(declared_hex):
@@ -307,7 +443,9 @@ class Verifier:
                 raise VerificationError(
                     "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."
                 )
-        result = VerificationResult(creds, auth.region, auth.service, auth.amz_date, auth.signature)
+        result = VerificationResult(
+            creds, auth.region, auth.service, auth.amz_date, auth.signature, algorithm=algorithm, region_set=auth.region_set
+        )
         result.signed_headers = names
         result.payload_hash = payload
         result.expires = auth.expires
@@ -315,6 +453,26 @@ class Verifier:
         result.canonical_request = creq
         result.string_to_sign = sts
         return result, key, canon
+
+    @staticmethod
+    def _mismatch(
+        method: str,
+        curi: str,
+        cquery: str,
+        header_block: str,
+        signed: str,
+        payload: str,
+        amz_date: str,
+        scope: str,
+        algorithm: str,
+    ) -> NoReturn:
+        creq = canonical_request(method, curi, cquery, header_block, signed, payload)
+        raise VerificationError(
+            "SignatureDoesNotMatch",
+            _MISMATCH,
+            canonical_request=creq,
+            string_to_sign=string_to_sign(amz_date, scope, creq, algorithm=algorithm, sha256=_sha256),
+        )
 
     def _check_time(self, auth: RequestAuth) -> None:
         stamp = parse_amz_date(auth.amz_date)

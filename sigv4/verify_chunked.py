@@ -9,7 +9,15 @@ its bytes are yielded only after its chained signature is verified, so memory
 holds at most one chunk (at most :data:`MAX_CHUNK_SIZE`) whatever the size of
 the upload.  :class:`ChunkDecoder` is the same check pushed piece by piece
 (``feed``/``finish``), for callers that receive the body asynchronously.
-``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` chunks carry no signature: their
+SigV4a seeds (``AWS4-ECDSA-P256-SHA256``) use
+``STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`` (and ``-TRAILER``): each chunk and
+trailer signature is an ECDSA signature of the ``AWS4-ECDSA-P256-SHA256-PAYLOAD``
+(``-TRAILER``) string to sign over the regionless scope, verified with the
+seed's public key; on the wire it is right-padded with ``*`` to 144 characters
+(as aws-c-auth and :mod:`sigv4.streaming` write it).  The padding is not
+signed; it is accepted, but not required: hex digits then any ``*``, 144
+characters at most.  A SigV4 seed with an ECDSA mode, or the reverse, is
+refused.  ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` chunks carry no signature: their
 bytes are yielded as they arrive and only the trailing checksum, at the end,
 vouches for them.  Lines end with CRLF, strictly.
 
@@ -30,6 +38,9 @@ from .checksums import ALGORITHMS, b64, new_checksum
 from .errors import PayloadError, VerificationError
 from .keys import HmacSha256
 from .streaming import (
+    SIGV4A_PADDED_SIGNATURE_LENGTH,
+    STREAMING_ECDSA_PAYLOAD,
+    STREAMING_ECDSA_PAYLOAD_TRAILER,
     STREAMING_PAYLOAD,
     STREAMING_PAYLOAD_TRAILER,
     STREAMING_UNSIGNED_PAYLOAD_TRAILER,
@@ -43,13 +54,26 @@ if TYPE_CHECKING:
 
     from .canonical import HeadersInput
     from .checksums import Checksum
+    from .sigv4a import EcdsaPublicKey
     from .verifier import VerificationResult, Verifier
 
 __all__ = ["verify_chunked", "chunk_decoder", "ChunkDecoder", "VerifiedStream", "MAX_CHUNK_SIZE", "MODES", "TRAILER_ALGORITHMS"]
 
 #: The largest signed chunk accepted (its bytes are held until its signature is checked).
 MAX_CHUNK_SIZE = 16 << 20
-MODES = (STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER)
+MODES = (
+    STREAMING_PAYLOAD,
+    STREAMING_PAYLOAD_TRAILER,
+    STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+    STREAMING_ECDSA_PAYLOAD,
+    STREAMING_ECDSA_PAYLOAD_TRAILER,
+)
+_SIGV4A = "AWS4-ECDSA-P256-SHA256"
+#: The modes of each seed algorithm.
+_MODES_OF = {
+    "AWS4-HMAC-SHA256": (STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER),
+    _SIGV4A: (STREAMING_ECDSA_PAYLOAD, STREAMING_ECDSA_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER),
+}
 #: The trailing checksums checked (crc64nvme by :mod:`sigv4.verify_crc64`).
 TRAILER_ALGORITHMS = (*ALGORITHMS, "crc64nvme")
 _MAX_LINE = 4096
@@ -67,7 +91,16 @@ def _incomplete(message: str) -> VerificationError:
     return VerificationError("IncompleteBody", message)
 
 
-def _chunk_header(line: bytes, signed: bool) -> tuple[int, str | None]:
+def _ecdsa_field(field: bytes) -> bytes | None:
+    """The hex DER signature of a SigV4a chunk or trailer signature field (hex
+    digits, then the unsigned ``*`` padding), or None when it is not one."""
+    sig = field.rstrip(b"*")
+    if not sig or len(field) > SIGV4A_PADDED_SIGNATURE_LENGTH or len(sig) % 2 or not _HEXDIGITS.issuperset(sig):
+        return None
+    return sig
+
+
+def _chunk_header(line: bytes, signed: bool, ecdsa: bool = False) -> tuple[int, str | None]:
     size_text, _, ext = line.partition(b";")
     if not size_text or len(size_text) > 16 or not _HEXDIGITS.issuperset(size_text):
         raise _framing(f"bad chunk size {size_text[:20]!r}")
@@ -76,8 +109,11 @@ def _chunk_header(line: bytes, signed: bool) -> tuple[int, str | None]:
         return size, None
     if not ext.startswith(_SIG_PREFIX):
         raise _framing("a signed chunk has no ;chunk-signature=")
-    sig = ext[len(_SIG_PREFIX) :]
-    if len(sig) != 64 or not _HEXDIGITS.issuperset(sig):
+    field = ext[len(_SIG_PREFIX) :]
+    sig = _ecdsa_field(field) if ecdsa else field if len(field) == 64 and _HEXDIGITS.issuperset(field) else None
+    if sig is None:
+        if ecdsa:
+            raise _framing(f"chunk-signature is not a hex signature right-padded with '*' to {SIGV4A_PADDED_SIGNATURE_LENGTH}")
         raise _framing("chunk-signature is not 64 hex digits")
     if size > MAX_CHUNK_SIZE:
         raise _framing(f"chunk of {size} bytes is larger than {MAX_CHUNK_SIZE}")
@@ -94,6 +130,7 @@ class ChunkDecoder:
     ``result`` is the seed request's :class:`sigv4.VerificationResult`."""
 
     __slots__ = (
+        "_algorithm",
         "_amz_date",
         "_checksum",
         "_given",
@@ -104,6 +141,7 @@ class ChunkDecoder:
         "_line",
         "_parts",
         "_previous",
+        "_public",
         "_scope",
         "_state",
         "_trailer",
@@ -114,15 +152,24 @@ class ChunkDecoder:
         "result",
     )
 
-    def __init__(self, result: VerificationResult, key: bytes | None, decoded_length: int, algorithm: str | None) -> None:
+    def __init__(
+        self, result: VerificationResult, key: bytes | EcdsaPublicKey | None, decoded_length: int, algorithm: str | None
+    ) -> None:
         self.result = result
         self.decoded_length = decoded_length
         self.algorithm = algorithm
         self.received = 0  # decoded bytes announced by the chunk headers so far
         self._key = key  # None: unsigned chunks
-        self._hmac = HmacSha256(key, sha256) if key is not None else None  # OpenSSL's SHA-256
         self._amz_date = result.amz_date
-        self._scope = f"{result.amz_date[:8]}/{result.region}/{result.service}/aws4_request"
+        self._algorithm = result.algorithm
+        if result.algorithm == _SIGV4A:
+            self._public = key  # SigV4a: each chunk signature is verified under the seed's public key
+            self._hmac = None
+            self._scope = f"{result.amz_date[:8]}/{result.service}/aws4_request"
+        else:
+            self._public = None
+            self._hmac = HmacSha256(key, sha256) if isinstance(key, bytes) else None  # OpenSSL's SHA-256
+            self._scope = f"{result.amz_date[:8]}/{result.region}/{result.service}/aws4_request"
         self._previous = result.signature
         self._checksum: Checksum | None = None
         if algorithm == "crc64nvme":
@@ -183,11 +230,19 @@ class ChunkDecoder:
             self._on_line(line[:-2], out)
         return out
 
+    def _signs(self, sts: str, given: str) -> bool:
+        """Whether ``given`` is the signature of ``sts``: HMAC compared in constant
+        time, or (SigV4a) an ECDSA verification, where no secret is compared."""
+        if self._public is not None:
+            return self._public.verify(sts, given)  # type: ignore[union-attr]
+        computed = self._hmac.hexdigest(sts.encode("ascii"))  # type: ignore[union-attr]
+        return hmac.compare_digest(computed.encode("ascii"), given.encode("ascii", "replace"))
+
     def _end_signed_chunk(self, out: list[bytes]) -> None:
-        sts = chunk_string_to_sign(self._amz_date, self._scope, self._previous, self._hash.hexdigest())
-        self._previous = self._hmac.hexdigest(sts.encode("ascii"))  # type: ignore[union-attr]
-        if not hmac.compare_digest(self._previous.encode("ascii"), self._given.encode("ascii")):
+        sts = chunk_string_to_sign(self._amz_date, self._scope, self._previous, self._hash.hexdigest(), algorithm=self._algorithm)
+        if not self._signs(sts, self._given):
             raise VerificationError("SignatureDoesNotMatch", "a chunk's signature does not match", string_to_sign=sts)
+        self._previous = self._given  # chained unpadded
         checksum = self._checksum
         for part in self._parts:
             if checksum is not None:
@@ -199,7 +254,7 @@ class ChunkDecoder:
     def _on_line(self, line: bytes, out: list[bytes]) -> None:
         state = self._state
         if state == _HEADER:
-            size, given = _chunk_header(line, self._key is not None)
+            size, given = _chunk_header(line, self._key is not None, self._public is not None)
             self.received += size
             if self.received > self.decoded_length:
                 raise _incomplete(f"the chunks hold more than x-amz-decoded-content-length={self.decoded_length} bytes")
@@ -249,9 +304,12 @@ class ChunkDecoder:
             raise _incomplete(f"the trailer has no {name if name not in fields else _TRAILER_SIG}")
         if key is not None:
             canonical = "".join(f"{n}:{fields[n]}\n" for n in self._trailer_order if n != _TRAILER_SIG)
-            sts = trailer_string_to_sign(self._amz_date, self._scope, self._previous, canonical)
-            computed = self._hmac.hexdigest(sts.encode("ascii"))  # type: ignore[union-attr]
-            if not hmac.compare_digest(computed.encode("ascii"), fields[_TRAILER_SIG].encode("ascii", "replace")):
+            sts = trailer_string_to_sign(self._amz_date, self._scope, self._previous, canonical, algorithm=self._algorithm)
+            given = fields[_TRAILER_SIG]
+            if self._public is not None:
+                sig = _ecdsa_field(given.encode("latin-1"))
+                given = "" if sig is None else sig.decode("ascii")
+            if not given or not self._signs(sts, given):
                 raise VerificationError("SignatureDoesNotMatch", "the trailer's signature does not match", string_to_sign=sts)
         assert self._checksum is not None
         if not hmac.compare_digest(b64(self._checksum.digest()).encode("ascii"), fields[name].encode("ascii", "replace")):
@@ -292,11 +350,13 @@ def chunk_decoder(verifier: Verifier, method: str, url: str, headers: HeadersInp
     mode = result.payload_hash
     if mode not in MODES:
         raise VerificationError("InvalidRequest", f"unsupported aws-chunked mode {mode!r}")
+    if mode not in _MODES_OF.get(result.algorithm, ()):
+        raise VerificationError("InvalidRequest", f"the aws-chunked mode {mode} does not go with a {result.algorithm} seed")
     decoded = canon.get("x-amz-decoded-content-length", "")
     if not decoded.isdigit() or not decoded.isascii():
         raise VerificationError("InvalidRequest", "an aws-chunked upload needs x-amz-decoded-content-length (a number)")
     algorithm = None
-    if mode != STREAMING_PAYLOAD:
+    if mode not in (STREAMING_PAYLOAD, STREAMING_ECDSA_PAYLOAD):
         trailer = canon.get("x-amz-trailer", "").lower()
         algorithm = trailer[len(_CHECKSUM_PREFIX) :] if trailer.startswith(_CHECKSUM_PREFIX) else ""
         if algorithm not in TRAILER_ALGORITHMS:

@@ -1,5 +1,8 @@
 """Reading what a request says about its own signature, for :mod:`sigv4.verifier`:
-the ``Authorization`` header or the ``X-Amz-*`` query parameters, the dates, the
+the ``Authorization`` header or the ``X-Amz-*`` query parameters (SigV4's
+``AWS4-HMAC-SHA256`` and SigV4a's ``AWS4-ECDSA-P256-SHA256``, whose credential
+scope has no region and whose region set is the signed ``X-Amz-Region-Set``
+header or query parameter), the dates, the
 headers and query as canonical values, the body's hash.  Structural problems
 raise :class:`sigv4.VerificationError` (``AuthorizationHeaderMalformed`` /
 ``AuthorizationQueryParametersError``).  What repeats from request to request
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from .credentials import Credentials
 
 __all__ = [
+    "ALGORITHMS",
+    "SIGV4A_ALGORITHM",
     "RequestAuth",
     "VerificationResult",
     "hash_body",
@@ -29,6 +34,7 @@ __all__ = [
     "parse_credential",
     "parse_header_auth",
     "parse_query_auth",
+    "parse_region_set",
     "query_value",
     "remember",
     "request_headers",
@@ -47,16 +53,20 @@ _QUERY_AUTH = (
     "X-Amz-SignedHeaders",
     "X-Amz-Signature",
 )
-_QUERY_AUTH_NAMES = frozenset((*_QUERY_AUTH, "X-Amz-Security-Token"))
+_QUERY_AUTH_NAMES = frozenset((*_QUERY_AUTH, "X-Amz-Security-Token", "X-Amz-Region-Set"))
+SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
+#: The signing algorithms a request may name (SigV4, SigV4a).
+ALGORITHMS = (ALGORITHM, SIGV4A_ALGORITHM)
+_REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.*,")
 _MONTHS = {m: i + 1 for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))}
 
 
 # Small bounded caches of what repeats from request to request (cleared when full).
 _CACHE_SIZE = 256
 _DATES: dict[str, int | None] = {}
-_AUTH_HEADS: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {}
+_AUTH_HEADS: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {}
 _SIGNED_HEADERS: dict[str, tuple[str, ...]] = {}
-_CREDENTIALS: dict[str, tuple[str, str, str, str]] = {}
+_CREDENTIALS: dict[tuple[str, str], tuple[str, str, str, str]] = {}
 
 
 def remember(cache: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -148,12 +158,14 @@ class RequestAuth:
 
     __slots__ = (
         "access_key",
+        "algorithm",
         "amz_date",
         "date",
         "expires",
         "malformed",
         "presigned",
         "region",
+        "region_set",
         "service",
         "signature",
         "signed_headers",
@@ -164,6 +176,8 @@ class RequestAuth:
         self.presigned = presigned
         self.malformed = "AuthorizationQueryParametersError" if presigned else "AuthorizationHeaderMalformed"
         self.access_key = self.date = self.region = self.service = self.amz_date = self.signature = ""
+        self.algorithm = ALGORITHM
+        self.region_set: str | None = None  # SigV4a's (then region is the same string)
         self.signed_headers: tuple[str, ...] = ()
         self.expires: int | None = None
         self.token: str | None = None
@@ -253,13 +267,22 @@ def request_headers(headers: HeadersInput) -> dict[str, str]:
     return canon
 
 
-def parse_credential(value: str, code: str) -> tuple[str, str, str, str]:
+def parse_credential(value: str, code: str, algorithm: str = ALGORITHM) -> tuple[str, str, str, str]:
     """``AKID/YYYYMMDD/region/service/aws4_request`` -> (access key, date, region,
-    service); a malformed one raises ``VerificationError(code)``."""
-    parts = value.rsplit("/", 4)
-    if len(parts) != 5 or not parts[0] or not parts[2] or not parts[3]:
-        expected = "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request"
-        raise VerificationError(code, f"the Credential is mal-formed; expecting {expected!r}, got {value!r}")
+    service); a malformed one raises ``VerificationError(code)``.  For SigV4a
+    (``algorithm="AWS4-ECDSA-P256-SHA256"``) the scope has no region:
+    ``AKID/YYYYMMDD/service/aws4_request``, and the region returned is ``""``."""
+    if algorithm == SIGV4A_ALGORITHM:
+        parts = value.rsplit("/", 3)
+        if len(parts) != 4 or not parts[0] or not parts[2]:
+            expected = "<YOUR-AKID>/YYYYMMDD/SERVICE/aws4_request"
+            raise VerificationError(code, f"the Credential is mal-formed; expecting {expected!r}, got {value!r}")
+        parts.insert(2, "")
+    else:
+        parts = value.rsplit("/", 4)
+        if len(parts) != 5 or not parts[0] or not parts[2] or not parts[3]:
+            expected = "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request"
+            raise VerificationError(code, f"the Credential is mal-formed; expecting {expected!r}, got {value!r}")
     if parts[4] != "aws4_request":
         raise VerificationError(code, f"the Credential terminator must be 'aws4_request', not {parts[4]!r}")
     if len(parts[1]) != 8 or not parts[1].isdigit() or parse_amz_date(parts[1] + "T000000Z") is None:
@@ -268,7 +291,23 @@ def parse_credential(value: str, code: str) -> tuple[str, str, str, str]:
 
 
 def _parse_credential(auth: RequestAuth, value: str) -> None:
-    auth.access_key, auth.date, auth.region, auth.service = parse_credential(value, auth.malformed)
+    auth.access_key, auth.date, auth.region, auth.service = parse_credential(value, auth.malformed, auth.algorithm)
+
+
+def parse_region_set(value: str, code: str) -> str:
+    """A SigV4a region set as signed: ``*`` or comma-separated region names, each
+    possibly with ``*`` wildcards (``us-*``); no spaces, no empty entries.  Returns
+    it unchanged; a malformed one raises ``VerificationError(code)``."""
+    if not value or len(value) > 1024 or not _REGION_CHARS.issuperset(value) or not all(value.split(",")):
+        shown = value if len(value) <= 80 else value[:80] + "..."
+        raise VerificationError(code, f"X-Amz-Region-Set must be '*' or comma-separated regions, got {shown!r}")
+    return value
+
+
+def _set_region_set(auth: RequestAuth, value: str | None, where: str) -> None:
+    if value is None:
+        raise VerificationError(auth.malformed, f"{SIGV4A_ALGORITHM} requires {where}")
+    auth.region = auth.region_set = parse_region_set(value, auth.malformed)
 
 
 def _parse_signed_headers(auth: RequestAuth, value: str) -> None:
@@ -301,14 +340,15 @@ def parse_header_auth(value: str, canon: dict[str, str]) -> RequestAuth:
     head, sep, sig = value.rpartition("Signature=")
     cached = _AUTH_HEADS.get(head) if sep and "," not in sig else None
     if cached is not None:
-        auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers = cached
+        auth.algorithm, auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers = cached
         auth.signature = sig.strip()
         if not auth.signature:
             raise VerificationError(auth.malformed, "the authorization header has no Signature=")
     else:
         _parse_header_fields(auth, value)
         if sep and "," not in sig:
-            remember(_AUTH_HEADS, head, (auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers))
+            fields = (auth.algorithm, auth.access_key, auth.date, auth.region, auth.service, auth.signed_headers)
+            remember(_AUTH_HEADS, head, fields)
     amz_date = canon.get("x-amz-date")
     if amz_date is None and "date" in canon:
         amz_date = _parse_http_date(canon["date"])
@@ -316,13 +356,21 @@ def parse_header_auth(value: str, canon: dict[str, str]) -> RequestAuth:
             raise VerificationError("AccessDenied", f"the Date header {canon['date']!r} is not an HTTP date")
     _check_date(auth, amz_date, "X-Amz-Date")
     auth.token = canon.get("x-amz-security-token")
+    if auth.algorithm == SIGV4A_ALGORITHM:
+        if "x-amz-region-set" in canon and "x-amz-region-set" not in auth.signed_headers:
+            raise VerificationError(auth.malformed, "SignedHeaders must include x-amz-region-set")
+        _set_region_set(auth, canon.get("x-amz-region-set"), "a signed X-Amz-Region-Set header")
     return auth
 
 
 def _parse_header_fields(auth: RequestAuth, value: str) -> None:
     algorithm, _, rest = value.strip().partition(" ")
-    if algorithm != ALGORITHM:
-        raise VerificationError(auth.malformed, f"the authorization mechanism {algorithm!r} is not supported; use {ALGORITHM}")
+    if algorithm not in ALGORITHMS:
+        shown = algorithm if len(algorithm) <= 40 else algorithm[:40] + "..."
+        raise VerificationError(
+            auth.malformed, f"the authorization mechanism {shown!r} is not supported; use {ALGORITHM} or {SIGV4A_ALGORITHM}"
+        )
+    auth.algorithm = algorithm
     fields: dict[str, str] = {}
     for part in rest.split(","):
         name, eq, field = part.strip().partition("=")
@@ -351,13 +399,15 @@ def parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> Req
     for key in _QUERY_AUTH:
         if not raw.get(key):
             raise VerificationError(auth.malformed, f"Query-string authentication requires {key}")
-    if query_value(raw["X-Amz-Algorithm"]) != ALGORITHM:
-        raise VerificationError(auth.malformed, f'X-Amz-Algorithm only supports "{ALGORITHM}"')
+    algorithm = query_value(raw["X-Amz-Algorithm"])
+    if algorithm not in ALGORITHMS:
+        raise VerificationError(auth.malformed, f'X-Amz-Algorithm only supports "{ALGORITHM}" and "{SIGV4A_ALGORITHM}"')
+    auth.algorithm = algorithm
     credential = raw["X-Amz-Credential"]
-    cached = _CREDENTIALS.get(credential)
+    cached = _CREDENTIALS.get((algorithm, credential))
     if cached is None:
         _parse_credential(auth, query_value(credential))
-        remember(_CREDENTIALS, credential, (auth.access_key, auth.date, auth.region, auth.service))
+        remember(_CREDENTIALS, (algorithm, credential), (auth.access_key, auth.date, auth.region, auth.service))
     else:
         auth.access_key, auth.date, auth.region, auth.service = cached
     _parse_signed_headers(auth, query_value(raw["X-Amz-SignedHeaders"]))
@@ -369,12 +419,22 @@ def parse_query_auth(pairs: list[tuple[str, str]], canon: dict[str, str]) -> Req
     auth.signature = query_value(raw["X-Amz-Signature"])
     token = raw.get("X-Amz-Security-Token")
     auth.token = query_value(token) if token is not None else canon.get("x-amz-security-token")
+    if algorithm == SIGV4A_ALGORITHM:
+        region_set = raw.get("X-Amz-Region-Set")
+        _set_region_set(auth, None if region_set is None else query_value(region_set), "the X-Amz-Region-Set query parameter")
+        header = canon.get("x-amz-region-set")
+        if header is not None and header != auth.region_set:
+            raise VerificationError(auth.malformed, "the X-Amz-Region-Set header and query parameter differ")
     return auth
 
 
 class VerificationResult:
-    """A verified request: who signed it (``access_key``, ``credentials``), for
-    what scope (``region``, ``service``), what was signed (``signed_headers``,
+    """A verified request: who signed it (``access_key``, ``credentials``), how
+    (``algorithm``: ``AWS4-HMAC-SHA256`` or SigV4a's ``AWS4-ECDSA-P256-SHA256``),
+    for what scope (``region``, ``service``; for SigV4a ``region_set`` is the
+    signed ``X-Amz-Region-Set``, ``"*"`` or ``"us-east-1,us-west-2"``, and
+    ``region`` the same string; ``region_set`` is ``None`` for SigV4), what was
+    signed (``signed_headers``,
     ``payload_hash``), ``expires`` (seconds, presigned URLs only, else None),
     ``amz_date``, ``presigned``, and the ``canonical_request`` and
     ``string_to_sign`` that matched.  POST forms also set ``policy`` (the
@@ -382,6 +442,7 @@ class VerificationResult:
 
     __slots__ = (
         "access_key",
+        "algorithm",
         "amz_date",
         "canonical_request",
         "credentials",
@@ -392,6 +453,7 @@ class VerificationResult:
         "policy",
         "presigned",
         "region",
+        "region_set",
         "service",
         "signature",
         "signed_headers",
@@ -412,6 +474,8 @@ class VerificationResult:
         presigned: bool = False,
         canonical_request: str | None = None,
         string_to_sign: str = "",
+        algorithm: str = ALGORITHM,
+        region_set: str | None = None,
     ) -> None:
         self.access_key = credentials.access_key
         self.credentials = credentials
@@ -425,6 +489,8 @@ class VerificationResult:
         self.presigned = presigned
         self.canonical_request = canonical_request
         self.string_to_sign = string_to_sign
+        self.algorithm = algorithm
+        self.region_set = region_set
         self.policy: dict[str, object] | None = None
         self.fields: dict[str, str] | None = None
         self.key: str | None = None
@@ -433,5 +499,6 @@ class VerificationResult:
         kind = "presigned" if self.presigned else "post" if self.policy is not None else "header"
         return (
             f"VerificationResult({kind}, access_key={self.access_key!r}, region={self.region!r}, "
-            f"service={self.service!r}, amz_date={self.amz_date!r})"
+            f"service={self.service!r}, amz_date={self.amz_date!r}"
+            + (f", algorithm={self.algorithm!r})" if self.region_set is not None else ")")
         )
