@@ -348,3 +348,42 @@ def test_presign_path_imports_nothing_heavy(tmp_path: Any) -> None:
     out = subprocess.run([sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("source", ["profile", "env", "config"])
+def test_multi_region_access_points_disabled_like_boto3(source: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore 1.44.8 (no awscrt) refuses an MRAP ARN in endpoint resolution when
+    ``s3_disable_multiregion_access_points`` is set, from any of its three sources, and
+    otherwise gets as far as asking for awscrt; sigv4 refuses in the same cases."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import MissingDependencyException
+
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("BOTO_DISABLE_CRT", "true")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    profile = tmp_path / "config"
+    profile.write_text(
+        "[default]\ns3 =\n    s3_disable_multiregion_access_points = true\n" if source == "profile" else "[default]\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(profile))
+    if source == "env":
+        monkeypatch.setenv("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", "true")
+    s3 = {"s3_disable_multiregion_access_points": True} if source == "config" else {}
+    params = {"Bucket": "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "Key": "k"}
+    keys = {"region_name": "us-east-1", "aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": SECRET}
+    boto = boto3.session.Session().client("s3", config=Config(s3=s3), **keys)
+    with pytest.raises(Exception, match="Multi-Region Access Point ARNs are disabled") as refused:
+        boto.generate_presigned_url("get_object", Params=params)
+    assert not isinstance(refused.value, MissingDependencyException)
+    ours_client = Session().client("s3", config={"s3": s3}, **keys)
+    with pytest.raises(EndpointResolutionError, match="Multi-Region Access Point ARNs are disabled"):
+        ours_client.generate_presigned_url("get_object", Params=params)
+    # Without the setting, botocore goes on to sign (and asks for awscrt); sigv4 signs with SigV4a.
+    monkeypatch.delenv("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", raising=False)
+    profile.write_text("[default]\n")
+    boto = boto3.session.Session().client("s3", **keys)
+    with pytest.raises(MissingDependencyException):
+        boto.generate_presigned_url("get_object", Params=params)
+    assert "X-Amz-Region-Set=%2A" in Session().client("s3", **keys).generate_presigned_url("get_object", Params=params)
