@@ -139,6 +139,9 @@ def test_multi_region_access_points_are_signed_with_sigv4a() -> None:
     assert "&X-Amz-Region-Set=%2A&" in signed.url
     assert query["X-Amz-Credential"].endswith("/s3/aws4_request") and query["X-Amz-Credential"].count("/") == 3
     assert oracle_verifies(oracle_public_key("AKIDEXAMPLE", SECRET), signed.string_to_sign, query["X-Amz-Signature"])
+    # boto3 + awscrt cannot sign a POST policy for an MRAP either (no 's3v4a-presign-post').
+    with pytest.raises(ParamValidationError, match="access-point ARN"):
+        ours().generate_presigned_post("arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "k")
     for config in (
         {"s3": {"use_dualstack_endpoint": True}},
         {"use_fips_endpoint": True},
