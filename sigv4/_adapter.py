@@ -31,10 +31,29 @@ ALWAYS_SIGNED = frozenset({"host", "content-type", "content-md5", "range"})
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te"})
 NEVER_SIGNED = _HOP_BY_HOP | {"trailer", "transfer-encoding", "upgrade", "authorization", "expect"}
 #: Written by the signer: replaced by every (re-)signing unless the caller supplied them.
-OWN_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "x-amz-s3session-token"})
+OWN_HEADERS = frozenset(
+    {"authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "x-amz-s3session-token", "x-amz-region-set"}
+)
 _ALWAYS_REPLACED = frozenset({"authorization", "x-amz-date"})
 _SETTINGS = frozenset({"double_encode_path", "normalize_path", "content_sha256_header", "unsigned_payload", "clock"})
-_SETTINGS |= {"omit_session_token", "unsigned_headers", "settings", "session_token_name"}
+_SETTINGS |= {"omit_session_token", "unsigned_headers", "settings", "session_token_name", "algorithm"}
+_V4A = "AWS4-ECDSA-P256-SHA256"
+#: The key of the SigV4a signer used for Multi-Region Access Point hosts (never a SigV4 region).
+_MRAP_KEY = "*"
+
+
+def is_mrap_host(netloc: str) -> bool:
+    """Whether ``netloc`` is a Multi-Region Access Point host,
+    ``<alias>.accesspoint.s3-global.<partition DNS suffix>`` (any port)."""
+    host = netloc.rpartition("@")[2].lower()
+    if host.rpartition(":")[2].isdigit():
+        host = host.rpartition(":")[0]
+    alias, sep, suffix = host.partition(".accesspoint.s3-global.")
+    if not sep or not alias:
+        return False
+    from .s3.partitions import dns_suffixes
+
+    return suffix in dns_suffixes()
 
 
 class Signed:
@@ -99,7 +118,8 @@ class AdapterCore(Recovery):
         self.is_s3 = service in S3_SERVICES
         self.unsigned_streams = unsigned_streams
         self.recover_clock_skew = recover_clock_skew
-        self.recover_region = self.is_s3 if recover_region is None else recover_region
+        # A SigV4a auth's "region" is a region set: nothing to learn from a bucket's region.
+        self.recover_region = (self.is_s3 and first.region_set is None) if recover_region is None else recover_region
         self._regions: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     # -- signing ------------------------------------------------------------------------------
@@ -114,6 +134,18 @@ class AdapterCore(Recovery):
             signer = Signer(self._credentials, region, self._service_name, clock=self._now, **self._settings)  # type: ignore[arg-type]
             with self._lock:
                 signer = self._signers.setdefault(region, signer)
+        return signer
+
+    def _mrap_signer(self, url: str) -> Signer | None:
+        """For an S3 auth without an explicit ``algorithm``: the SigV4a signer (region set
+        ``*``, service ``s3``) when ``url`` goes to a Multi-Region Access Point host."""
+        if not self.is_s3 or "algorithm" in self._settings or not is_mrap_host(split_url(url)[1]):
+            return None
+        signer = self._signers.get(_MRAP_KEY)
+        if signer is None:
+            signer = Signer(self._credentials, _MRAP_KEY, "s3", clock=self._now, algorithm=_V4A, **self._settings)  # type: ignore[arg-type]
+            with self._lock:
+                signer = self._signers.setdefault(_MRAP_KEY, signer)
         return signer
 
     def settings_for(self, region: str) -> SigningSettings:
@@ -151,7 +183,10 @@ class AdapterCore(Recovery):
         header for another host is then replaced.
         """
         origin = headers_for or url
-        if region is None:
+        mrap = self._mrap_signer(url)
+        if mrap is not None:
+            region = _MRAP_KEY  # SigV4a for the region set '*', whatever was learned or asked
+        elif region is None:
             region, netloc = self.learned(url)
             if netloc is not None:
                 url = _replace_netloc(url, netloc)
@@ -176,7 +211,7 @@ class AdapterCore(Recovery):
                     "where the service accepts UNSIGNED-PAYLOAD (S3; the default allows it over https only)",
                 )
             payload_hash, body = UNSIGNED_PAYLOAD, b""
-        signer = self._signer(region)
+        signer = mrap or self._signer(region)
         signed = signer.sign(method, url, chosen, body=body, payload_hash=payload_hash)
         own = {k: v for k, v in signed.headers.items() if k.lower() in drop}
         return Signed(_sendable(signed.url, signer.settings), frozenset(drop), own, region, signed)

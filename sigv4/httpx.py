@@ -15,6 +15,9 @@ same host or an AWS host (note: when httpx follows a redirect to another host it
 ``Authorization`` but forwards other headers, ``X-Amz-Security-Token`` included). Only the
 bodies of the responses that may need it (3xx, 400, 401, 403) are read by the auth flow.
 
+Multi-Region Access Point hosts are signed with SigV4a (region set ``*``), as in
+:mod:`sigv4.requests`.
+
 ``httpx`` is imported by this module only; ``import sigv4`` does not import it.
 """
 

@@ -22,6 +22,13 @@ Recoveries, each retried once with a fresh date and signature:
   when the server rejects it, it is re-signed for its new URL and sent again (same host or an
   AWS host only; to any other host it goes without signature or session token).
 
+Multi-Region Access Points: an S3 auth (service ``s3``) signs a request to an MRAP host
+(``<alias>.accesspoint.s3-global.amazonaws.com``, or another partition's suffix) with SigV4a
+for the region set ``*`` and the service ``s3``, whatever its region, as MRAPs require; every
+other host is signed as configured. ``algorithm="AWS4-ECDSA-P256-SHA256"`` makes an auth sign
+everything with SigV4a (its region argument is then the region set; no region recovery), and
+an explicit ``algorithm=`` switches the MRAP detection off.
+
 Bodies that cannot be rewound (generators) are never retried. ``requests`` is imported by
 this module only; ``import sigv4`` does not import it.
 """

@@ -3,8 +3,13 @@ points and Outposts access points (S3's endpoint rule set, as botocore 1.44.8
 applies it to presigned URLs).
 
 The URL is signed for the ARN's region and service (``s3``,
-``s3-object-lambda`` or ``s3-outposts``).  Multi-Region Access Points need
-SigV4A, which sigv4 does not implement: they are refused.
+``s3-object-lambda`` or ``s3-outposts``).  A Multi-Region Access Point ARN
+(``arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap``: no region) is
+addressed ``https://<alias>.accesspoint.s3-global.<partition suffix>`` and
+signed with SigV4a for the region set ``*`` (the signing region returned is
+:data:`MRAP_REGION_SET`).  As in botocore's rule set, a custom endpoint and
+the ARN-region setting do not apply to it, and dual-stack, FIPS, Transfer
+Acceleration and ``s3_disable_multiregion_access_points`` are refused.
 """
 
 from __future__ import annotations
@@ -18,7 +23,12 @@ if TYPE_CHECKING:
     from ..errors import SigningError
     from .endpoints import Addressing
 
-__all__ = ["resolve_arn"]
+__all__ = ["MRAP_REGION_SET", "resolve_arn"]
+
+#: The signing "region" :func:`resolve_arn` returns for a Multi-Region Access Point: SigV4a's region set.
+MRAP_REGION_SET = "*"
+_DIGITS = frozenset("0123456789")
+_MRAP_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
 
 
 def _fail(rule: str) -> SigningError:
@@ -35,10 +45,7 @@ def resolve_arn(addr: Addressing, arn: str) -> tuple[str, str, str]:
     if not sep:
         raise _fail(f"Invalid ARN: The ARN was not for the S3 service, found: {resource}")
     if service == "s3" and not region and kind == "accesspoint":
-        raise _fail(
-            f"{arn}: Multi-Region Access Points need SigV4A signatures, which sigv4 does not implement; "
-            "use the access point's regional ARN instead"
-        )
+        return _mrap(addr, arn, partition, account, rest)
     if not region or not _host_label(region):
         raise _fail(f"Invalid region in ARN: `{region}` (invalid DNS name)")
     if not account.isdigit() or len(account) != 12:
@@ -76,6 +83,35 @@ def resolve_arn(addr: Addressing, arn: str) -> tuple[str, str, str]:
         scheme, authority, path, _ = addr.endpoint
         return f"{scheme}://{prefix}.{authority}{path}", region, service
     return f"https://{prefix}.{host_service}.{region}.{suffix}", region, service
+
+
+def _mrap(addr: Addressing, arn: str, partition: str, account: str, name: str) -> tuple[str, str, str]:
+    """A Multi-Region Access Point: botocore's bucket check (``arn:aws...:s3::<12 digits>:accesspoint[/:]<name>``,
+    the name 1..63 of ``[a-zA-Z0-9.-]``), then the rule set's MRAP branch in its order."""
+    if (
+        not partition.startswith("aws")
+        or len(account) != 12
+        or not _DIGITS.issuperset(account)
+        or not 0 < len(name) <= 63
+        or not _MRAP_NAME_CHARS.issuperset(name)
+    ):
+        raise _fail(
+            f"Invalid ARN: `{arn}` is not a Multi-Region Access Point ARN "
+            "(arn:<partition>:s3::<12-digit account>:accesspoint/<alias of 1..63 of a-z, A-Z, 0-9, '.' and '-'>)"
+        )
+    if not all(_host_label(label) for label in name.split(".")):
+        raise _fail(f"Invalid Access Point Name: `{name}` (each dot-separated label must be a valid DNS label)")
+    if addr.dualstack:
+        raise _fail("S3 MRAP does not support dual-stack")
+    if addr.fips:
+        raise _fail("S3 MRAP does not support FIPS")
+    if addr.accelerate:
+        raise _fail("S3 MRAP does not support S3 Accelerate")
+    if addr.disable_mrap:
+        raise _fail("Invalid configuration: Multi-Region Access Point ARNs are disabled.")
+    if partition != addr.partition:
+        raise _fail(f"Client was configured for partition `{addr.partition}` but bucket referred to partition `{partition}`")
+    return f"https://{name}.accesspoint.s3-global.{addr.dns_suffix}", MRAP_REGION_SET, "s3"
 
 
 def _outposts(addr: Addressing, arn: str, kind: str, rest: str, account: str, region: str, suffix: str) -> tuple[str, str, str]:

@@ -9,7 +9,9 @@ place the parameters, pick the host, sign.  No network, no file reads.
 The URL is byte for byte what boto3 1.44.8 returns with
 ``Config(signature_version='s3v4')`` for the same inputs and time, except where
 boto3's URL does not work (see :mod:`sigv4.s3.endpoints`), and sigv4 always
-signs with SigV4 (boto3 silently uses SigV2 in some configurations).
+signs with SigV4 (boto3 silently uses SigV2 in some configurations) -- or
+SigV4a for a Multi-Region Access Point, as boto3 with ``awscrt`` does (boto3
+with ``signature_version='s3v4'`` signs those with SigV4, which they refuse).
 """
 
 from __future__ import annotations
@@ -112,7 +114,11 @@ class S3Client:
                 from ..exceptions import NoCredentialsError
 
                 raise NoCredentialsError()
-            signer = Signer(self._credentials, region, service, max_expires=self._max_expires, clock=self._clock)
+            # Region "*" is a Multi-Region Access Point's region set (sigv4.s3.arn): SigV4a.
+            algorithm = "AWS4-ECDSA-P256-SHA256" if region == "*" else "AWS4-HMAC-SHA256"
+            signer = Signer(
+                self._credentials, region, service, max_expires=self._max_expires, clock=self._clock, algorithm=algorithm
+            )
             self._signers[(region, service)] = signer
         return signer
 
@@ -143,7 +149,11 @@ class S3Client:
         if (
             bucket is not None
             and bucket.startswith("arn:")
-            and (op.name == "GetBucketLocation" or (op.name == "CreateBucket" and ":s3-outposts:" not in bucket))
+            and (
+                op.name == "GetBucketLocation"
+                # botocore's rule set checks DisableAccessPoints (CreateBucket) for regional ARNs only
+                or (op.name == "CreateBucket" and ":s3-outposts:" not in bucket and bucket.split(":", 4)[2:4] != ["s3", ""])
+            )
         ):
             raise _invalid("Bucket", f"{op.name} does not accept an access-point ARN as the bucket")
         force_path = op.name == "GetBucketLocation"

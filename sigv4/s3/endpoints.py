@@ -24,8 +24,9 @@ As in boto3, a custom ``endpoint_url`` is addressed path-style unless
 ``addressing_style='virtual'`` is asked for, and switches FIPS and dual-stack
 off; Transfer Acceleration ignores ``addressing_style='path'``.
 
-Multi-Region Access Points need SigV4A (refused with a clear error).  S3 Express
-directory buckets (``name--usw2-az1--x-s3``) resolve as :mod:`sigv4.s3.express` says.
+Multi-Region Access Point ARNs resolve to their ``s3-global`` host, signed
+with SigV4a (see :mod:`sigv4.s3.arn`).  S3 Express directory buckets
+(``name--usw2-az1--x-s3``) resolve as :mod:`sigv4.s3.express` says.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class Addressing:
         "_cache",
         "accelerate",
         "addressing_style",
+        "disable_mrap",
         "dns_suffix",
         "dualstack",
         "endpoint",
@@ -122,6 +124,7 @@ class Addressing:
         use_accelerate: bool = False,
         us_east_1_regional_endpoint: str | None = None,
         use_arn_region: bool = True,
+        disable_multiregion_access_points: bool = False,
     ) -> None:
         if addressing_style not in ("auto", "virtual", "path"):
             raise _fail("addressing_style", f"must be 'auto', 'virtual' or 'path', not {addressing_style!r}")
@@ -140,6 +143,7 @@ class Addressing:
         self.dualstack = use_dualstack
         self.accelerate = use_accelerate
         self.use_arn_region = use_arn_region
+        self.disable_mrap = disable_multiregion_access_points
         self.endpoint = _split_endpoint(endpoint_url) if endpoint_url else None
         if use_accelerate and use_fips:
             raise _fail("use_accelerate_endpoint", "Accelerate cannot be used with FIPS")
@@ -188,7 +192,8 @@ class Addressing:
         return f"{name}.{region}.{self.dns_suffix}"
 
     def resolve(self, bucket: str | None, *, force_path: bool = False) -> tuple[str, str, str]:
-        """``(base URL, signing region, signing name)`` for ``bucket``.
+        """``(base URL, signing region, signing name)`` for ``bucket``; the signing
+        region is ``"*"`` (SigV4a's region set) for a Multi-Region Access Point.
 
         ``force_path`` is set for GetBucketLocation, which boto3 always sends
         path-style."""

@@ -79,6 +79,9 @@ def build_client(
         use_accelerate=as_bool(pick("use_accelerate_endpoint", None)),
         us_east_1_regional_endpoint=str(us_east_1) if us_east_1 is not None else None,
         use_arn_region=True if arn_region is None else as_bool(arn_region),
+        disable_multiregion_access_points=as_bool(
+            pick("s3_disable_multiregion_access_points", "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS")
+        ),
     )
     resolved = {
         "region_name": region_name,

@@ -8,7 +8,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..errors import SigningError
 
-__all__ = ["endpoint_error", "host_label", "partition_of"]
+__all__ = ["dns_suffixes", "endpoint_error", "host_label", "partition_of"]
 
 # (partition, region prefix test, DNS suffix); "aws" is the fallback, as in botocore.
 _PARTITIONS = (
@@ -20,6 +20,7 @@ _PARTITIONS = (
     ("aws-iso-e", "eu-isoe-", "cloud.adc-e.uk"),
     ("aws-eusc", "eusc-", "amazonaws.eu"),
 )
+_SUFFIXES = frozenset({"amazonaws.com"} | {suffix for _, _, suffix in _PARTITIONS})
 _LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 
@@ -36,6 +37,11 @@ def partition_of(region: str) -> tuple[str, str]:
         if region.startswith(prefix):
             return name, suffix
     return "aws", "amazonaws.com"
+
+
+def dns_suffixes() -> frozenset[str]:
+    """Every partition's DNS suffix (``amazonaws.com``, ``amazonaws.com.cn``, ...)."""
+    return _SUFFIXES
 
 
 def host_label(value: str) -> bool:

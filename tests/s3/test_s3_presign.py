@@ -124,9 +124,36 @@ def test_non_ascii_metadata_is_refused() -> None:
         ours().generate_presigned_url("put_object", Params={"Bucket": "b-1", "Key": "k", "Metadata": {"a": "é"}})
 
 
-def test_multi_region_access_points_need_sigv4a() -> None:
-    with pytest.raises(EndpointResolutionError, match="SigV4A"):
-        ours().generate_presigned_url("get_object", Params={"Bucket": "arn:aws:s3::123456789012:accesspoint/m.mrap", "Key": "k"})
+def test_multi_region_access_points_are_signed_with_sigv4a() -> None:
+    """The host and parameters AWS documents for an MRAP (boto3 + awscrt gives the same URL:
+    tests/crt_oracle/test_mrap_presign.py); the signature verifies with cryptography."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from tests.core.test_sigv4a_signer import oracle_public_key, oracle_verifies
+
+    signed = ours().presign("get_object", {"Bucket": "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "Key": "a b"})
+    parts = urlsplit(signed.url)
+    assert (parts.netloc, parts.path) == ("mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com", "/a%20b")
+    query = dict(parse_qsl(parts.query))
+    assert query["X-Amz-Algorithm"] == "AWS4-ECDSA-P256-SHA256"
+    assert "&X-Amz-Region-Set=%2A&" in signed.url
+    assert query["X-Amz-Credential"].endswith("/s3/aws4_request") and query["X-Amz-Credential"].count("/") == 3
+    assert oracle_verifies(oracle_public_key("AKIDEXAMPLE", SECRET), signed.string_to_sign, query["X-Amz-Signature"])
+    # boto3 + awscrt cannot sign a POST policy for an MRAP either (no 's3v4a-presign-post').
+    with pytest.raises(ParamValidationError, match="access-point ARN"):
+        ours().generate_presigned_post("arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "k")
+    for config in (
+        {"s3": {"use_dualstack_endpoint": True}},
+        {"use_fips_endpoint": True},
+        {"s3": {"s3_disable_multiregion_access_points": True}},
+    ):
+        client = Session().client(
+            "s3", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key=SECRET, config=config
+        )
+        with pytest.raises(EndpointResolutionError, match=r"MRAP|Multi-Region"):
+            client.generate_presigned_url(
+                "get_object", Params={"Bucket": "arn:aws:s3::123456789012:accesspoint/m.mrap", "Key": "k"}
+            )
 
 
 def test_no_credentials_raises_on_presign_like_boto3() -> None:
@@ -324,3 +351,42 @@ def test_presign_path_imports_nothing_heavy(tmp_path: Any) -> None:
     out = subprocess.run([sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("source", ["profile", "env", "config"])
+def test_multi_region_access_points_disabled_like_boto3(source: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore 1.44.8 (no awscrt) refuses an MRAP ARN in endpoint resolution when
+    ``s3_disable_multiregion_access_points`` is set, from any of its three sources, and
+    otherwise gets as far as asking for awscrt; sigv4 refuses in the same cases."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import MissingDependencyException
+
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("BOTO_DISABLE_CRT", "true")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    profile = tmp_path / "config"
+    profile.write_text(
+        "[default]\ns3 =\n    s3_disable_multiregion_access_points = true\n" if source == "profile" else "[default]\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(profile))
+    if source == "env":
+        monkeypatch.setenv("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", "true")
+    s3 = {"s3_disable_multiregion_access_points": True} if source == "config" else {}
+    params = {"Bucket": "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "Key": "k"}
+    keys = {"region_name": "us-east-1", "aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": SECRET}
+    boto = boto3.session.Session().client("s3", config=Config(s3=s3), **keys)
+    with pytest.raises(Exception, match="Multi-Region Access Point ARNs are disabled") as refused:
+        boto.generate_presigned_url("get_object", Params=params)
+    assert not isinstance(refused.value, MissingDependencyException)
+    ours_client = Session().client("s3", config={"s3": s3}, **keys)
+    with pytest.raises(EndpointResolutionError, match="Multi-Region Access Point ARNs are disabled"):
+        ours_client.generate_presigned_url("get_object", Params=params)
+    # Without the setting, botocore goes on to sign (and asks for awscrt); sigv4 signs with SigV4a.
+    monkeypatch.delenv("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", raising=False)
+    profile.write_text("[default]\n")
+    boto = boto3.session.Session().client("s3", **keys)
+    with pytest.raises(MissingDependencyException):
+        boto.generate_presigned_url("get_object", Params=params)
+    assert "X-Amz-Region-Set=%2A" in Session().client("s3", **keys).generate_presigned_url("get_object", Params=params)
