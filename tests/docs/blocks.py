@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FLAGS = frozenset(
     {"fixed-time", "install", "kubeconfig", "aws-config", "no-juicefs", "output-of-previous", "paths", "pytest", "s3express"}
 )
-OPTIONS = frozenset({"syntax-only", "server", "expect-object", "expect-warning", "file", "stub-command", "cwd"})
+OPTIONS = frozenset({"syntax-only", "server", "expect-object", "expect-warning", "file", "stub-command", "cwd", "run-by"})
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
 _MARKER = re.compile(r"^\s*<!--\s*test:(?P<body>.*?)-->\s*$")

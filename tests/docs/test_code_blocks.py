@@ -80,6 +80,8 @@ def test_every_block_is_handled() -> None:
 
 
 def _kind(block: Block) -> str | None:
+    if "run-by" in block.options:
+        return "run-by"
     if block.lang == "python":
         return "python"
     if block.lang in ("console", "shell", "bash", "sh"):
@@ -229,14 +231,28 @@ def _normalise(line: str, fixed: bool) -> str:
     return line
 
 
+def _line_matches(want: str, got: str, fixed: bool) -> bool:
+    pattern = ".*".join(re.escape(part) for part in _normalise(want, fixed).split("…"))
+    return re.fullmatch(pattern, _normalise(got, fixed)) is not None
+
+
 def _matches(expected: list[str], actual: list[str], fixed: bool) -> bool:
+    """Line by line, ``…`` matching anything within a line; a line that starts with
+    ``…  (`` (an ellipsis and a parenthesised description) stands for any number of
+    lines, at least one."""
+    many = [i for i, line in enumerate(expected) if line.startswith("…  (")]
+    if many:
+        i = many[0]
+        head, tail = expected[:i], expected[i + 1 :]
+        if len(actual) < len(head) + len(tail) + 1:
+            return False
+        rest = actual[len(head) : len(actual) - len(tail)] if tail else actual[len(head) :]
+        return (
+            bool(rest) and _matches(head, actual[: len(head)], fixed) and _matches(tail, actual[len(actual) - len(tail) :], fixed)
+        )
     if len(expected) != len(actual):
         return False
-    for want, got in zip(expected, actual):
-        pattern = ".*".join(re.escape(part) for part in _normalise(want, fixed).split("…"))
-        if not re.fullmatch(pattern, _normalise(got, fixed)):
-            return False
-    return True
+    return all(_line_matches(want, got, fixed) for want, got in zip(expected, actual))
 
 
 _PIP = re.compile(r"^(?:pip3?|python3? -m pip) (?:install|wheel)\b|^python3? -m build\b|^pip install build\b")
@@ -371,6 +387,11 @@ def test_block(block: Block, servers: dict[str, LocalS3Server], tmp_path: Path) 
         return
     if kind == "file":
         ET.fromstring(block.text.encode())
+        return
+    if kind == "run-by":  # a block another test runs as it is meant to be run (a server, say)
+        runner = ROOT / block.options["run-by"]
+        assert runner.is_file(), f"{block.id}: {runner} does not exist"
+        assert f"run-by={block.options['run-by']}" in runner.read_text(encoding="utf-8"), f"{block.id}: {runner} does not run it"
         return
     wanted = block.options.get("server", "juicefs")
     if wanted not in servers:

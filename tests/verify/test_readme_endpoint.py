@@ -24,7 +24,8 @@ AK, SK = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
 def _example() -> str:
     text = README.read_text(encoding="utf-8")
-    block = text.split("<!-- upload-endpoint -->\n```python\n", 1)[1].split("\n```\n", 1)[0]
+    # The README block marked <!-- test: run-by=tests/verify/test_readme_endpoint.py -->
+    block = text.split("<!-- test: run-by=tests/verify/test_readme_endpoint.py -->\n```python\n", 1)[1].split("\n```\n", 1)[0]
     assert len(block.splitlines()) <= 45
     return block
 
