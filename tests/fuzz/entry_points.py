@@ -35,51 +35,7 @@ from .values import ACCESS_KEY, SECRET, TOKEN, R
 #: (entry point, finding kind, sigv4 module) -> why it is not fixed on this branch: the
 #: module is being changed by another helper.  Empty this when their branches are merged and
 #: rerun: every entry point must then pass.
-KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
-    ("default_provider().get_credentials", "chained:CredentialsError", "sigv4/providers/env.py"): (
-        "EnvProvider re-raises Credentials' CredentialsError inside its except block "
-        "(AWS_* values that Credentials refuses): providers/* are being changed by the providers helper"
-    ),
-    ("cli.main", "escape:IndexError", "sigv4/cli/explain.py"): (
-        "explain --error-xml with a <CanonicalRequest> shorter than 3 lines (issue 12 section 3): "
-        "sigv4/cli/* is being changed by the CLI helper"
-    ),
-    ("cli.main", "escape:CLIControlChars", ""): (
-        "usage errors echo argv's control characters (NUL, ESC...) raw to stderr (issue 12 section 3): "
-        "sigv4/cli/* is being changed by the CLI helper"
-    ),
-    ("cli.main", "escape:UnicodeEncodeError", "sigv4/cli/payload.py"): (
-        "sign/explain --data with a lone surrogate escapes as UnicodeEncodeError: sigv4/cli/* is the CLI helper's"
-    ),
-    ("default_provider() from config files", "leak:exception", "sigv4/providers/files.py"): (
-        "MOST SEVERE: a failing credential_process's stderr is copied verbatim into the CredentialsError "
-        "(it printed the secret; issue 12 section 3): providers/* are the providers helper's"
-    ),
-    ("default_provider() from config files", "leak:exception", "sigv4/providers/_http.py"): (
-        "credential_process output that is not JSON: the CredentialsError is chained to a JSONDecodeError whose "
-        ".doc is the whole output (the secret included): providers/* are the providers helper's"
-    ),
-    ("default_provider() from config files", "chained:CredentialsError", "sigv4/providers/files.py"): (
-        "config-file parse errors, an unsplittable or missing credential_process command: CredentialsError "
-        "raised inside the except block (raise ... from None keeps __context__): providers/* are the providers helper's"
-    ),
-    ("default_provider() from config files", "chained:CredentialsError", "sigv4/providers/_http.py"): (
-        "decode_json re-raises inside its except block: providers/* are the providers helper's"
-    ),
-    ("default_provider() from config files", "escape:RecursionError", "sigv4/providers/_http.py"): (
-        "credential_process printing '[' * 5000 escapes as RecursionError (issue 12 section 3): providers helper's"
-    ),
-    ("default_provider() from config files", "escape:ValueError", "sigv4/providers/files.py"): (
-        "a credential_process command with a NUL byte escapes as subprocess's ValueError: providers helper's"
-    ),
-    ("default_provider() from config files", "escape:ValueError", "sigv4/providers/base.py"): (
-        "Expiration '2030-01-01T00:00:00+24:00' from credential_process escapes as datetime's ValueError: providers helper's"
-    ),
-    ("default_provider().get_credentials", "escape:ValueError", "sigv4/providers/base.py"): (
-        "AWS_CREDENTIAL_EXPIRATION='2030-01-01T00:00:00+24:00' escapes as datetime's ValueError "
-        "(issue 12 section 3): providers/* are being changed by the providers helper"
-    ),
-}
+KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {}
 
 
 class Call(NamedTuple):
