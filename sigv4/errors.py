@@ -1,9 +1,12 @@
 """The one exception hierarchy of sigv4.
 
-Every error names the *field* that is wrong and the *rule* it broke, so a
-message reads ``region: must not be empty``.  All of them derive from
+Bad input names the *field* that is wrong and the *rule* it broke, so a
+message reads ``region: must not be empty``: every such error derives from
 :class:`SigningError`, itself a :class:`ValueError`, so existing ``except
-ValueError`` blocks keep working.  No message ever contains a secret key.
+ValueError`` blocks keep working.  Two other families are not input errors and
+not ``ValueError``: :class:`ServiceError` (a server's answer, a transport
+failure) and :class:`VerificationError` (a received request refused).  No
+message ever contains a secret key.
 """
 
 from __future__ import annotations
@@ -44,6 +47,12 @@ class PayloadError(SigningError):
 
 class InvalidTimeError(SigningError):
     """``now`` is not a timezone-aware datetime."""
+
+
+class ServiceError(Exception):
+    """An answer from a server (:class:`sigv4.exceptions.ClientError`) or a transport
+    failure.  Not a :class:`SigningError` (nor a ``ValueError``): nothing the caller
+    passed was wrong."""
 
 
 # HTTP status S3 answers each verification failure with (403 unless listed).

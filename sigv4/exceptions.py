@@ -13,7 +13,7 @@ No message ever contains a secret key.
 
 from __future__ import annotations
 
-from .errors import CredentialsError, InvalidScopeError, SigningError
+from .errors import CredentialsError, InvalidScopeError, ServiceError, SigningError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ __all__ = [
     "ParamValidationError",
     "PartialCredentialsError",
     "ProfileNotFound",
+    "ServiceError",
     "SigningError",
     "UnknownClientMethodError",
     "UnknownServiceError",
@@ -135,8 +136,9 @@ class EndpointResolutionError(_BotoStyleError):
         super().__init__(field, rule, rule)
 
 
-class ClientError(_BotoStyleError):
-    """An error answered by S3, in botocore's shape.
+class ClientError(ServiceError):
+    """An error answered by S3, in botocore's shape (a :class:`~sigv4.errors.ServiceError`:
+    a server's answer, not bad input, so not a ``ValueError``).
 
     ``.response`` is ``{'Error': {'Code', 'Message', ...}, 'ResponseMetadata':
     {'HTTPStatusCode', 'HTTPHeaders', 'RequestId', ...}}`` exactly as botocore
@@ -160,7 +162,8 @@ class ClientError(_BotoStyleError):
         if attempts:
             retry = f" (reached max retries: {attempts})"
         text = f"An error occurred ({code}) when calling the {operation_name} operation{retry}: {message}"
-        super().__init__(operation_name or "response", f"{code}: {message}", text)
+        super().__init__(text)
+        self.kwargs: dict[str, object] = {}
         self.response: dict[str, Any] = dict(error_response)
         self.operation_name = operation_name
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import sigv4
 from sigv4 import Credentials, InvalidExpiryError, SigningError
 from sigv4.exceptions import (
     EndpointResolutionError,
@@ -295,7 +296,8 @@ def test_client_error_reads_like_botocores() -> None:
     ours, theirs = ClientError(response, "GetObject"), BotoClientError(response, "GetObject")
     assert str(ours) == str(theirs)
     assert ours.response == theirs.response and ours.operation_name == theirs.operation_name
-    assert isinstance(ours, SigningError)
+    # A server's answer, not bad input: a ServiceError, not a SigningError or ValueError (issue 12).
+    assert isinstance(ours, sigv4.ServiceError) and not isinstance(ours, (SigningError, ValueError))
 
 
 def test_client_error_from_an_s3_answer() -> None:
