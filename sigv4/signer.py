@@ -8,8 +8,7 @@ The signer never mutates what it is given and never reads the clock itself:
 
 from __future__ import annotations
 
-import time as _time
-
+from .amzdate import END_OF_9999, amz_date, amz_date_seconds, clock_seconds, default_clock, warn_if_expiring
 from .canonical import (
     UNSIGNED_PAYLOAD,
     canonical_headers,
@@ -26,12 +25,12 @@ from .errors import (
     InvalidExpiryError,
     InvalidHeaderError,
     InvalidScopeError,
-    InvalidTimeError,
     SigningError,
 )
 from .keys import DayKey, SigV4aDayKey
 from .payload import payload_hash as _payload_hash
 from .settings import SECURITY_TOKEN, settings_for
+from .signed import TOKEN_HEADERS, SignedRequest
 from .urls import host_header, query_pairs, quote, quote_wire_path, split_url
 
 TYPE_CHECKING = False
@@ -63,64 +62,7 @@ _SIGV4A_AUTH_PARAMS = _AUTH_PARAMS | {"x-amz-region-set"}
 _SIGV4A_REPLACED_HEADERS = _REPLACED_HEADERS | {"x-amz-region-set"}
 # Where a session token travels (settings.session_token_name): masked in reprs, and a
 # caller's copy is replaced when the credentials carry a token.
-_TOKEN_HEADERS = frozenset({"x-amz-security-token", "x-amz-s3session-token"})
-_TOKEN_PARAMS = ("X-Amz-Security-Token=", "X-Amz-S3session-Token=")
-
-
-def _default_clock() -> float:
-    return _time.time()
-
-
-class SignedRequest:
-    """What to send (``method``, ``url``, ``headers``, ``body``) and the trail that
-    produced it (``canonical_request``, ``string_to_sign``, ``signature``,
-    ``signed_headers``)."""
-
-    __slots__ = (
-        "amz_date",
-        "body",
-        "canonical_request",
-        "credential_scope",
-        "headers",
-        "method",
-        "signature",
-        "signed_headers",
-        "string_to_sign",
-        "url",
-    )
-
-    def __init__(
-        self,
-        method: str,
-        url: str,
-        headers: dict[str, str],
-        canonical_request: str,
-        string_to_sign: str,
-        signature: str,
-        signed_headers: tuple[str, ...],
-        amz_date: str,
-        credential_scope: str,
-        body: object = b"",
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.canonical_request = canonical_request
-        self.string_to_sign = string_to_sign
-        self.signature = signature
-        self.signed_headers = signed_headers
-        self.amz_date = amz_date
-        self.credential_scope = credential_scope
-
-    def __repr__(self) -> str:
-        shown = {k: ("***" if k.lower() in _TOKEN_HEADERS else v) for k, v in self.headers.items()}
-        url = self.url
-        for name in _TOKEN_PARAMS:
-            if name in url:
-                head, _, tail = url.partition(name)
-                url = head + name + "***" + tail[tail.find("&") :] if "&" in tail else head + name + "***"
-        return f"SignedRequest(method={self.method!r}, url={url!r}, headers={shown!r}, signature={self.signature!r})"
+_TOKEN_HEADERS = TOKEN_HEADERS
 
 
 def _check_region_set(value: object) -> str:
@@ -156,43 +98,6 @@ def _check_method(method: object) -> str:
     if not isinstance(method, str) or not method or not method.isascii() or not method.isalpha():
         raise SigningError("method", f"must be an HTTP method such as 'GET', got {method!r}")
     return method.upper()
-
-
-# 10000-01-01T00:00:00Z: an X-Amz-Date has four digits of year.
-_END_OF_9999 = 253402300800
-
-
-def clock_seconds(value: object) -> int:
-    """A clock reading as whole seconds (floored), or a SigningError naming the clock:
-    it must be a finite number of seconds in 1970..9999."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < _END_OF_9999:
-        return int(value // 1)
-    raise SigningError(
-        "clock", f"must return seconds since the epoch (a finite number in 1970..9999), got {type(value).__name__}"
-    )
-
-
-def amz_date(now: datetime | None, clock: Callable[[], float] = _default_clock) -> str:
-    """``YYYYMMDDTHHMMSSZ`` for ``now`` (an aware datetime) or the clock."""
-    if now is None:
-        if not callable(clock):
-            raise SigningError("clock", "must be a callable returning seconds since the epoch")
-        t = _time.gmtime(clock_seconds(clock()))  # floor, as gmtime() rounds
-    else:
-        utcoffset = getattr(now, "utcoffset", None)
-        if not callable(utcoffset) or not callable(getattr(now, "utctimetuple", None)):
-            raise InvalidTimeError("now", f"must be a datetime, not {type(now).__name__}")
-        if utcoffset() is None:
-            raise InvalidTimeError("now", "must be timezone-aware (e.g. datetime.now(timezone.utc))")
-        utc: _time.struct_time | None
-        try:
-            utc = now.utctimetuple()
-        except OverflowError:  # e.g. 0001-01-01 at +05:00 is before year 1 in UTC
-            utc = None  # raised below, outside the handler
-        if utc is None:
-            raise InvalidTimeError("now", "must fall in the years 1..9999 once converted to UTC")
-        t = utc
-    return f"{t[0]:04d}{t[1]:02d}{t[2]:02d}T{t[3]:02d}{t[4]:02d}{t[5]:02d}Z"
 
 
 class Signer:
@@ -266,7 +171,7 @@ class Signer:
             self.settings = settings.replace(**changes) if changes else settings
         else:
             self.settings = settings_for(service, **overrides)
-        self._clock = clock or _default_clock
+        self._clock = clock or default_clock
         self._day_cache: SigningKey | None = None
         # The last second formatted, as (second, text): many signatures a second format it once.
         self._date_cache: tuple[object, str] = (None, "")
@@ -285,7 +190,7 @@ class Signer:
         return None if self.algorithm == HMAC_ALGORITHM else self.region
 
     def __getstate__(self) -> dict[str, object]:
-        clock = None if self._clock is _default_clock else self._clock
+        clock = None if self._clock is default_clock else self._clock
         return {
             "provider": self._provider,
             "region": self.region,
@@ -300,7 +205,7 @@ class Signer:
         self.region = state["region"]  # type: ignore[assignment]
         self.service = state["service"]  # type: ignore[assignment]
         self.settings = state["settings"]  # type: ignore[assignment]
-        self._clock = state["clock"] or _default_clock  # type: ignore[assignment]
+        self._clock = state["clock"] or default_clock  # type: ignore[assignment]
         self.algorithm = state.get("algorithm", HMAC_ALGORITHM)  # type: ignore[assignment]
         self._day_cache = None
         self._date_cache = (None, "")
@@ -323,7 +228,7 @@ class Signer:
         """The ``X-Amz-Date`` of a signature made now (``now``, or the clock)."""
         if now is None:
             value = self._clock()
-            if (type(value) is float or type(value) is int) and 0 <= value < _END_OF_9999:
+            if (type(value) is float or type(value) is int) and 0 <= value < END_OF_9999:
                 second = int(value // 1)
             else:
                 second = clock_seconds(value)  # the other numbers, or a SigningError
@@ -573,36 +478,3 @@ class Signer:
             plan.one_shot,
         )
         return seed
-
-
-def amz_date_seconds(date_time: str) -> int:
-    """Seconds since the epoch for a ``YYYYMMDDTHHMMSSZ`` timestamp (UTC).
-
-    Days from 1970-01-01 by the civil-calendar formula (H. Hinnant's
-    ``days_from_civil``), so neither ``calendar`` nor ``time.strptime`` (which
-    import ``re`` and ``locale``) is loaded."""
-    year, month, day = int(date_time[0:4]), int(date_time[4:6]), int(date_time[6:8])
-    year -= month <= 2
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    days = era * 146097 + day_of_era - 719468
-    return days * 86400 + int(date_time[9:11]) * 3600 + int(date_time[11:13]) * 60 + int(date_time[13:15])
-
-
-def warn_if_expiring(creds: Credentials, date_time: str, expires_in: int) -> None:
-    """A URL outlives the temporary credentials that signed it: it will fail early."""
-    start = amz_date_seconds(date_time)
-    timestamp = getattr(creds.expiry, "timestamp", None)
-    if not callable(timestamp):  # e.g. an aware datetime.time, which has a utcoffset()
-        raise CredentialsError("expiry", f"must be a timezone-aware datetime, not {type(creds.expiry).__name__}")
-    expiry = timestamp()
-    if expiry < start + expires_in:
-        import warnings
-
-        warnings.warn(
-            f"the credentials expire {int(expiry - start)} s after signing, before the URL's "
-            f"{expires_in} s: the URL stops working when they do",
-            stacklevel=3,
-        )

@@ -21,6 +21,8 @@ CORE = {
     "sigv4.checksums",
     "sigv4.credentials",
     "sigv4.signer",
+    "sigv4.signed",
+    "sigv4.amzdate",
     "sigv4.streaming",
     "sigv4.bulk",
     "sigv4.sigv4a",
