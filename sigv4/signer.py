@@ -238,7 +238,13 @@ class Signer:
             text = amz_date(None, lambda: second)
             self._date_cache = (second, text)  # one tuple swapped whole: thread-safe
             return text
-        return amz_date(now)
+        # Fast path: the same datetime object as last time (they are immutable) has the same text.
+        cached = self._date_cache
+        if cached[0] is now:
+            return cached[1]
+        text = amz_date(now)
+        self._date_cache = (now, text)
+        return text
 
     def day_key(self, creds: Credentials, date: str) -> SigningKey:
         """The signing key state for ``creds`` on ``date`` (``YYYYMMDD``) in this
