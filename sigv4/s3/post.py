@@ -26,8 +26,8 @@ from json.encoder import encode_basestring_ascii as _json_string
 from ..canonical import ALGORITHM
 from ..credentials import Credentials
 from ..errors import CredentialsError, InvalidExpiryError, SigningError
+from ..keys import KeyCache, signing_key
 from ..keys import signature as _signature
-from ..keys import signing_key
 from ..signer import Signer, amz_date_seconds, warn_if_expiring
 from ..urls import split_url
 from .policy import (
@@ -120,13 +120,24 @@ def format_expiration(epoch: int) -> str:
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % _time.gmtime(epoch)[:6]  # noqa: UP031
 
 
+# Expirations already written, by (date_time, expires_in): forms signed in the same second
+# share one (a bounded, thread-safe cache object; tests/s3 checks it follows its inputs).
+_EXPIRATIONS = KeyCache(maxsize=64)
+
+
 def _expiration(date_time: str, expires_in: int) -> str:
     """``expires_in`` seconds after ``date_time``, as a policy writes it (or
     something not 20 characters long if that is past 9999 or not a date)."""
+    if type(date_time) is not str or type(expires_in) is not int:
+        return _format_expiration(date_time, expires_in)
+    return _EXPIRATIONS.get((date_time, expires_in), lambda: _format_expiration(date_time, expires_in))  # type: ignore[return-value]
+
+
+def _format_expiration(date_time: str, expires_in: int) -> str:
     start = _epoch(date_time)
     try:
         return format_expiration(start + expires_in) if start is not None else ""
-    except (OverflowError, ValueError, OSError):
+    except (OverflowError, ValueError, OSError, TypeError):
         return ""
 
 
