@@ -31,7 +31,7 @@ from .keys import DayKey, SigV4aDayKey
 from .payload import payload_hash as _payload_hash
 from .settings import SECURITY_TOKEN, settings_for
 from .signed import TOKEN_HEADERS, SignedRequest
-from .urls import host_header, query_pairs, quote, quote_wire_path, split_url
+from .urls import host_header, is_canonical_path, query_pairs, quote, quote_wire_path, split_url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -270,7 +270,8 @@ class Signer:
             wire = quote_wire_path(path) or "/"
             return canonical_uri(wire, double_encode=True, normalize=s.normalize_path), wire
         # S3's rule: the path decoded and encoded once is both what is sent and signed.
-        wire = canonical_uri(path, double_encode=False, normalize=False)
+        # Fast path: a path already in that form is itself (= canonical_uri(); test_wire.py).
+        wire = (path or "/") if is_canonical_path(path) else canonical_uri(path, double_encode=False, normalize=False)
         if s.normalize_path:
             return canonical_uri(wire, double_encode=False, normalize=True), wire
         return wire, wire
@@ -343,31 +344,38 @@ class Signer:
         now: datetime | None,
         payload_hash: str | None,
     ) -> SignedRequest:
-        method = _check_method(method)
+        method = method if method in _COMMON_METHODS and type(method) is str else _check_method(method)
         scheme, netloc, path, query = split_url(url)
         date_time = self.amz_date(now)
         day = self.day_key(creds, date_time[:8])
         if day.header_problem:  # it would be sent in Authorization or X-Amz-Security-Token
             raise CredentialsError(day.header_problem, "must be printable ASCII to be sent in a header (presign instead)")
-        to_send, canon = self._caller_headers(headers, creds, presign=False)
+        if headers is None:  # fast path: nothing of the caller's to check (= _caller_headers(None))
+            to_send: dict[str, str] = {}
+            canon: dict[str, str] = {}
+        else:
+            to_send, canon = self._caller_headers(headers, creds, presign=False)
         hashed = self._payload(body, payload_hash, canon, presign=False)
         canon.setdefault("host", host_header(scheme, netloc))
         canon["x-amz-date"] = date_time
         to_send["X-Amz-Date"] = date_time
         s = self.settings
-        token_header = s.session_token_name if s.session_token_name == SECURITY_TOKEN else "x-amz-s3session-token"
-        if creds.token and not s.omit_session_token:
-            canon[token_header.lower()] = creds.token
-            to_send[token_header] = creds.token
+        token_header = ""
+        if creds.token:
+            token_header = s.session_token_name if s.session_token_name == SECURITY_TOKEN else "x-amz-s3session-token"
+            if not s.omit_session_token:
+                canon[token_header.lower()] = creds.token
+                to_send[token_header] = creds.token
         if day.region_set:  # SigV4a
             canon["x-amz-region-set"] = to_send["X-Amz-Region-Set"] = day.region_set
         if s.content_sha256_header:
             if "x-amz-content-sha256" not in canon:
                 to_send["x-amz-content-sha256"] = hashed
             canon["x-amz-content-sha256"] = hashed
-        names = sorted(n for n in canon if n not in s.unsigned_headers)
+        unsigned = s.unsigned_headers
+        names = sorted([n for n in canon if n not in unsigned])
         curi, wire_path = self._paths(path)
-        pairs = query_pairs(query)
+        pairs = query_pairs(query) if query else []
         signed = ";".join(names)
         creq, sts, sig = self._seal(
             day, date_time, method, curi, canonical_query_string(pairs), canonical_headers(canon, names), signed, hashed
@@ -400,11 +408,19 @@ class Signer:
             hint = " (raise max_expires explicitly for a store that allows longer)" if expires_in > s.max_expires else ""
             raise InvalidExpiryError("expires_in", f"must be between 1 and {s.max_expires} seconds, got {expires_in}{hint}")
         scheme, netloc, path, query = split_url(url)
-        creds = self.credentials()
+        provider = self._provider  # fast path: static credentials need no provider call
+        creds = provider if type(provider) is Credentials else self.credentials()
         date_time = self.amz_date(now)
         day = self.day_key(creds, date_time[:8])
-        to_send, canon = self._caller_headers(headers, creds, presign=True)
-        hashed = self._payload(body, payload_hash, canon, presign=True)
+        if headers is None:  # fast path: nothing of the caller's to check (= _caller_headers(None))
+            to_send: dict[str, str] = {}
+            canon: dict[str, str] = {}
+        else:
+            to_send, canon = self._caller_headers(headers, creds, presign=True)
+        if payload_hash is None and not canon and (s.presign_unsigned_payload or s.unsigned_payload):
+            hashed = UNSIGNED_PAYLOAD  # fast path: what _payload() answers here
+        else:
+            hashed = self._payload(body, payload_hash, canon, presign=True)
         if not canon:
             # Fast path: only the host, which is always signed (= canonical_headers({'host': h}, ['host'])).
             names = ["host"]
@@ -416,11 +432,12 @@ class Signer:
             signed = ";".join(names)
             signed_query = quote(signed)
             header_block = canonical_headers(canon, names)
-        pairs = query_pairs(query)
-        auth_params = _SIGV4A_AUTH_PARAMS if day.region_set else _AUTH_PARAMS
-        for key, _ in pairs:
-            if key.lower() in auth_params:
-                raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
+        pairs = query_pairs(query) if query else []
+        if pairs:
+            auth_params = _SIGV4A_AUTH_PARAMS if day.region_set else _AUTH_PARAMS
+            for key, _ in pairs:
+                if key.lower() in auth_params:
+                    raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
         # Fast path: the X-Amz-* parameters written in sorted order (SigV4a's Region-Set sorts after
         # Expires, Security-Token and S3 Express's S3session-Token before SignedHeaders), which is
         # canonical_query_string() of them; tests/core/test_fast_paths.py.

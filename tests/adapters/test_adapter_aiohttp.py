@@ -145,7 +145,11 @@ header_values = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), m
 
 @settings(max_examples=AIOHTTP_EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
-    path=encoded_paths().filter(lambda p: not p.startswith("//")),
+    # yarl (aiohttp's URL) removes '.'/'..' segments of a str URL before sending, as urllib3
+    # does (see the urllib3 xfails): S3 signs them, so such paths are left out here.
+    path=encoded_paths().filter(
+        lambda p: not p.startswith("//") and "." not in p.replace("%", "").split("/")[1:] and ".." not in p.split("/")
+    ),
     query=encoded_queries(),
     headers=st.dictionaries(st.sampled_from(["X-Amz-Meta-A", "X-Custom", "Range", "Accept"]), header_values, max_size=3),
     body=st.binary(max_size=64),
