@@ -16,7 +16,7 @@ import time
 import zlib
 from collections.abc import Callable
 
-from sigv4 import checksums
+from sigv4.core import checksums
 
 
 def _table_only(data: bytes) -> int:

@@ -46,7 +46,8 @@ from pathlib import Path
 if os.environ.get("SIGV4_BENCH_BLOCK_CRYPTOGRAPHY") == "1":  # a worker timing the pure path
     sys.modules["cryptography"] = None  # type: ignore[assignment]
 
-from sigv4 import _p256, sigv4a
+from sigv4 import sigv4a
+from sigv4.core import _p256
 
 ACCESS = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

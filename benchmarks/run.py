@@ -63,7 +63,7 @@ def _bulk(count: int, processes: int) -> dict[str, float]:
     from datetime import datetime, timezone
 
     import sigv4
-    from sigv4.bulk import presign_keys
+    from sigv4.core.bulk import presign_keys
 
     signer = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "us-east-1", "s3")
     keys = [f"photos/2026/cat picture+{i}.jpg" for i in range(count)]
@@ -96,7 +96,7 @@ def _bulk(count: int, processes: int) -> dict[str, float]:
 def _presign_and_count(signer: object, base: str, now: object, keys: list[str]) -> int:
     """A pool task: presign a chunk and keep the URLs where they were made (as
     a Spark or Dask task writing its partition would), returning the count."""
-    from sigv4.bulk import presign_keys
+    from sigv4.core.bulk import presign_keys
 
     return len(presign_keys(signer, base, keys, 3600, now=now))  # type: ignore[arg-type]
 

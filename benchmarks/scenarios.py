@@ -50,7 +50,7 @@ def presign_sigv4_builtin_sha() -> Op:
     """As a process that has not loaded OpenSSL: the built-in SHA-256 throughout."""
     import sys
 
-    from sigv4 import keys
+    from sigv4.core import keys
 
     keys.OPENSSL_AFTER = sys.maxsize  # never switch
     assert "hashlib" not in sys.modules

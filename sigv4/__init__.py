@@ -11,10 +11,10 @@ __version__ = "0.1.0"
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from . import exceptions
-    from .bulk import presign_keys, presign_urls
-    from .canonical import canonical_request, credential_scope, signed_headers, string_to_sign
-    from .credentials import Credentials
-    from .errors import (
+    from .core.bulk import presign_keys, presign_urls
+    from .core.canonical import canonical_request, credential_scope, signed_headers, string_to_sign
+    from .core.credentials import Credentials
+    from .core.errors import (
         CredentialsError,
         InvalidExpiryError,
         InvalidHeaderError,
@@ -25,48 +25,48 @@ if TYPE_CHECKING:
         SigningError,
         VerificationError,
     )
-    from .keys import signing_key
+    from .core.keys import signing_key
+    from .core.settings import SigningSettings
+    from .core.signer import SignedRequest, Signer
     from .providers.base import CredentialsRefreshWarning
     from .providers.chain import CredentialChain, default_provider
     from .session import Session, client
-    from .settings import SigningSettings
-    from .signer import SignedRequest, Signer
     from .tokens import DSQLClient, EKSClient, RDSClient
-    from .verifier import VerificationResult, Verifier
+    from .verify.verifier import VerificationResult, Verifier
 
 # Public name -> the module (under sigv4) that defines it.
 _LAZY = {
-    "Credentials": "credentials",
-    "Signer": "signer",
-    "SignedRequest": "signer",
-    "SigningSettings": "settings",
-    "signing_key": "keys",
-    "canonical_request": "canonical",
-    "string_to_sign": "canonical",
-    "credential_scope": "canonical",
-    "signed_headers": "canonical",
-    "SigningError": "errors",
-    "ServiceError": "errors",
-    "InvalidHeaderError": "errors",
-    "InvalidURLError": "errors",
-    "InvalidExpiryError": "errors",
-    "InvalidScopeError": "errors",
-    "CredentialsError": "errors",
-    "PayloadError": "errors",
-    "InvalidTimeError": "errors",
+    "Credentials": "core.credentials",
+    "Signer": "core.signer",
+    "SignedRequest": "core.signer",
+    "SigningSettings": "core.settings",
+    "signing_key": "core.keys",
+    "canonical_request": "core.canonical",
+    "string_to_sign": "core.canonical",
+    "credential_scope": "core.canonical",
+    "signed_headers": "core.canonical",
+    "SigningError": "core.errors",
+    "ServiceError": "core.errors",
+    "InvalidHeaderError": "core.errors",
+    "InvalidURLError": "core.errors",
+    "InvalidExpiryError": "core.errors",
+    "InvalidScopeError": "core.errors",
+    "CredentialsError": "core.errors",
+    "PayloadError": "core.errors",
+    "InvalidTimeError": "core.errors",
     "client": "session",
     "Session": "session",
     "default_provider": "providers.chain",
     "CredentialChain": "providers.chain",
     "CredentialsRefreshWarning": "providers.base",
-    "presign_keys": "bulk",
-    "presign_urls": "bulk",
+    "presign_keys": "core.bulk",
+    "presign_urls": "core.bulk",
     "RDSClient": "tokens",
     "DSQLClient": "tokens",
     "EKSClient": "tokens",
-    "Verifier": "verifier",
-    "VerificationResult": "verifier",
-    "VerificationError": "errors",
+    "Verifier": "verify.verifier",
+    "VerificationResult": "verify.verifier",
+    "VerificationError": "core.errors",
 }
 # Submodules reachable as attributes after a bare ``import sigv4``.
 _SUBMODULES = frozenset({"exceptions"})

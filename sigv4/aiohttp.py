@@ -39,10 +39,10 @@ module's import never load it.
 
 from __future__ import annotations
 
-from .canonical import UNSIGNED_PAYLOAD
-from .errors import PayloadError
-from .settings import S3_SERVICES
-from .signer import Signer
+from .core.canonical import UNSIGNED_PAYLOAD
+from .core.errors import PayloadError
+from .core.settings import S3_SERVICES
+from .core.signer import Signer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from .credentials import Credentials, CredentialsProvider
+    from .core.credentials import Credentials, CredentialsProvider
 
 __all__ = ["SigV4Middleware", "signed_headers"]
 
@@ -96,7 +96,7 @@ class SigV4Middleware:
         signer: Signer | None = None,
         **settings: object,
     ) -> None:
-        from ._adapter import given_signer
+        from .adapters.base import given_signer
 
         self.signer = given_signer("SigV4Middleware", credentials, region, service, signer, settings)
 

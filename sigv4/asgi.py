@@ -25,8 +25,8 @@ Standard library only.
 
 from __future__ import annotations
 
-from .errors import VerificationError
-from .urls import quote_path
+from .core.errors import VerificationError
+from .core.urls import quote_path
 from .wsgi import ENVIRON_KEY, refusal
 
 TYPE_CHECKING = False
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator, MutableMapping
     from typing import IO, Any
 
-    from .verifier import Verifier
+    from .verify.verifier import Verifier
 
     Scope = MutableMapping[str, Any]
     Message = MutableMapping[str, Any]

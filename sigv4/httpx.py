@@ -27,15 +27,15 @@ from typing import Any
 
 import httpx
 
-from ._adapter import AdapterCore, AuthFacade
-from .errors import SigningError
-from .payload import is_hashable_body
+from .adapters.base import AdapterCore, AuthFacade
+from .core.errors import SigningError
+from .core.payload import is_hashable_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Generator
 
-    from .settings import SigningSettings
+    from .core.settings import SigningSettings
 
 __all__ = ["SigV4Auth"]
 

@@ -42,12 +42,12 @@ from typing import Any
 from requests.auth import AuthBase
 from requests.models import PreparedRequest, Response
 
-from ._adapter import OWN_HEADERS, AdapterCore, AuthFacade, may_follow, resolve_location
-from .payload import is_hashable_body
+from .adapters.base import OWN_HEADERS, AdapterCore, AuthFacade, may_follow, resolve_location
+from .core.payload import is_hashable_body
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ._adapter import Signed
+    from .adapters.base import Signed
 
 __all__ = ["SigV4Auth"]
 

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import os
 
-from .credentials import Credentials
+from .core.credentials import Credentials
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import Any
 
-    from .credentials import CredentialsProvider
+    from .core.credentials import CredentialsProvider
 
 
 __all__ = ["CLIENT_FACTORIES", "Session", "client", "resolve_credentials"]
@@ -87,7 +87,7 @@ def _config_dict(config: object) -> dict[str, Any]:
         return {}
 
     def InvalidConfigError(field: str, rule: str) -> Exception:  # raised like the class, imported lazily
-        from .exceptions import InvalidConfigError as error
+        from .core.errors import InvalidConfigError as error
 
         return error(field, rule)
 
@@ -109,7 +109,7 @@ def _config_dict(config: object) -> dict[str, Any]:
 
 
 def _partial(provider: str, missing: str) -> Exception:
-    from .exceptions import PartialCredentialsError
+    from .core.errors import PartialCredentialsError
 
     return PartialCredentialsError(provider, missing)
 
@@ -161,13 +161,13 @@ def _environ_value(environ: object) -> dict[str, str]:
     source = os.environ if environ is None else environ
     items = getattr(source, "items", None)
     if not callable(items):
-        from .exceptions import InvalidConfigError
+        from .core.errors import InvalidConfigError
 
         raise InvalidConfigError("environ", f"must be a mapping of variable names to values, not {type(environ).__name__}")
     snapshot: dict[str, str] = {}
     for name, value in items():
         if not isinstance(name, str) or not isinstance(value, str):
-            from .exceptions import InvalidConfigError
+            from .core.errors import InvalidConfigError
 
             shown = name if isinstance(name, str) and name.isidentifier() and len(name) <= 64 else type(name).__name__
             raise InvalidConfigError("environ", f"names and values must be strings ({shown})")
@@ -200,7 +200,7 @@ class Session:
 
     A session pickles: the copy is built again from the same arguments (its
     profile and files are read where it is unpickled).  Explicit keys and an
-    explicit ``environ`` travel sealed (:func:`sigv4.credentials.seal`);
+    explicit ``environ`` travel sealed (:func:`sigv4.core.credentials.seal`);
     nothing found in the environment or the files does, and a session made
     with ``environ=None`` snapshots the environment of the process that
     unpickles it.
@@ -222,11 +222,11 @@ class Session:
         from .providers import awsconfig
 
         if botocore_session is not None:
-            from .exceptions import InvalidConfigError
+            from .core.errors import InvalidConfigError
 
             raise InvalidConfigError("botocore_session", "sigv4 does not use botocore sessions")
         if clock is not None and not callable(clock):
-            from .exceptions import InvalidConfigError
+            from .core.errors import InvalidConfigError
 
             raise InvalidConfigError("clock", "must be a callable returning seconds since the epoch, or None")
         self._given_environ = environ is not None
@@ -254,7 +254,7 @@ class Session:
         return MappingProxyType(self._environ)
 
     def __getstate__(self) -> dict[str, object]:
-        from .credentials import seal
+        from .core.credentials import seal
 
         return {
             "keys": tuple(None if k is None else seal(k) for k in self._keys),
@@ -266,7 +266,7 @@ class Session:
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        from .credentials import unseal
+        from .core.credentials import unseal
 
         keys = [None if k is None else unseal(k) for k in state["keys"]]
         sealed = state["environ"]
@@ -302,7 +302,7 @@ class Session:
         """The session's current credentials from the whole chain (explicit,
         environment, profile with assume-role/web identity/credential_process,
         container, instance metadata), or ``None`` when no source has any."""
-        from .exceptions import NoCredentialsError
+        from .core.errors import NoCredentialsError
 
         try:
             return self.credential_provider().get_credentials()
@@ -354,7 +354,7 @@ class Session:
         ``public_endpoint_url=`` and ``max_expires=`` for S3 (see :func:`sigv4.client`)."""
         target = CLIENT_FACTORIES.get(service_name) if isinstance(service_name, str) else None
         if target is None:
-            from .exceptions import UnknownServiceError
+            from .core.errors import UnknownServiceError
 
             raise UnknownServiceError(str(service_name), ", ".join(sorted(CLIENT_FACTORIES)))
         cfg = _config_dict(config)

@@ -467,8 +467,8 @@ class LocalS3Server:
         """One IAM Query API call to ministack, signed by sigv4 with the root key; the answer's body."""
         import urllib.parse
 
-        from .credentials import Credentials
-        from .signer import Signer
+        from .core.credentials import Credentials
+        from .core.signer import Signer
 
         body = urllib.parse.urlencode({"Action": action, "Version": "2010-05-08", **params}).encode()
         signer = Signer(Credentials(self.root_access_key, self.root_secret_key), _REGION, "iam")

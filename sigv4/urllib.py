@@ -41,11 +41,11 @@ from __future__ import annotations
 
 import urllib.request
 
-from .canonical import UNSIGNED_PAYLOAD
-from .errors import PayloadError
-from .payload import is_hashable_body
-from .settings import S3_SERVICES
-from .signer import Signer
+from .core.canonical import UNSIGNED_PAYLOAD
+from .core.errors import PayloadError
+from .core.payload import is_hashable_body
+from .core.settings import S3_SERVICES
+from .core.signer import Signer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,8 +54,8 @@ if TYPE_CHECKING:
     from http.client import HTTPResponse
     from typing import Any
 
-    from .credentials import Credentials, CredentialsProvider
-    from .signer import SignedRequest
+    from .core.credentials import Credentials, CredentialsProvider
+    from .core.signer import SignedRequest
 
 __all__ = ["SigV4Handler", "request", "sign_headers"]
 
@@ -122,7 +122,7 @@ class SigV4Handler(urllib.request.BaseHandler):
         signer: Signer | None = None,
         **settings: object,
     ) -> None:
-        from ._adapter import given_signer
+        from .adapters.base import given_signer
 
         self.signer = given_signer("SigV4Handler", credentials, region, service, signer, settings)
 
@@ -165,7 +165,7 @@ def _length_of_file(req: urllib.request.Request) -> None:
 
 def _may_sign_redirect(req: urllib.request.Request) -> bool:
     """A request urllib made to follow a redirect: re-signed on the same host or an AWS host only."""
-    from ._recovery import may_follow
+    from .adapters.recovery import may_follow
 
     return may_follow(f"{req.type}://{req.origin_req_host}/", req.full_url)
 

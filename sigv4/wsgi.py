@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import sys
 
-from .errors import VerificationError
-from .urls import quote_path
+from .core.errors import VerificationError
+from .core.urls import quote_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import IO, Any
 
-    from .verifier import Verifier
+    from .verify.verifier import Verifier
 
     StartResponse = Callable[..., Any]
     WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

@@ -231,8 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..errors import CredentialsError, SigningError
-    from ..exceptions import ProfileNotFound
+    from ..core.errors import CredentialsError, ProfileNotFound, SigningError
     from .common import CommandFailed, UsageError, cli_message, fixed_clock
 
     prog = f"sigv4 {args.command}"

@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-from ..errors import SigningError
+from ..core.errors import SigningError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import TextIO
 
-    from ..credentials import CredentialsProvider
+    from ..core.credentials import CredentialsProvider
 
 __all__ = [
     "CommandFailed",

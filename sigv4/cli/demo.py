@@ -50,7 +50,7 @@ class _Response:
 
 def _send(url: str, method: str, body: bytes = b"", headers: Mapping[str, str] | None = None) -> _Response:
     """One request with http.client, exactly to the URL given (no proxy, no redirect)."""
-    from ..urls import split_url
+    from ..core.urls import split_url
 
     _, netloc, path, query = split_url(url)
     host, _, port = netloc.rpartition(":")
@@ -97,9 +97,9 @@ class _Steps:
 
 
 def _scenario(server: LocalS3Server, steps: _Steps) -> None:
-    from ..credentials import Credentials
+    from ..core.credentials import Credentials
+    from ..core.signer import Signer
     from ..session import client
-    from ..signer import Signer
 
     bucket = f"sigv4-demo-{os.urandom(4).hex()}"
     bucket_url = f"{server.endpoint}/{bucket}"

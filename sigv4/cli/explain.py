@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import argparse
     from datetime import datetime
 
-    from ..signer import SignedRequest
+    from ..core.signer import SignedRequest
 
 __all__ = ["ServerStrings", "diff_lines", "parse_error_body", "run"]
 
@@ -417,7 +417,7 @@ def _service_guess(args: argparse.Namespace, server: ServerStrings) -> str | Non
 def _region_for(args: argparse.Namespace, service: str | None) -> str | None:
     """The region for ``service`` at the URL's host: as :func:`~sigv4.cli.common.resolve_region`,
     with S3's own host forms (``s3-eu-west-1.amazonaws.com``) and boto3's us-east-1 for S3."""
-    from ..urls import split_url
+    from ..core.urls import split_url
     from .common import resolve_region, s3_host
 
     netloc = split_url(args.url)[1]
@@ -433,7 +433,7 @@ def guess_service(args: argparse.Namespace) -> str | None:
     """The signing name an S3 URL implies: AWS S3 host names, or the S3 endpoint given."""
     import os
 
-    from ..urls import split_url
+    from ..core.urls import split_url
     from .common import is_endpoint_host, s3_host
 
     netloc = split_url(args.url)[1]
@@ -449,7 +449,7 @@ def guess_service(args: argparse.Namespace) -> str | None:
 
 def _explain_presigned(args: argparse.Namespace) -> int:
     """Re-sign a presigned URL at its own date, expiry and scope; compare signatures."""
-    from ..urls import query_pairs, split_url, unquote_to_bytes
+    from ..core.urls import query_pairs, split_url, unquote_to_bytes
 
     scheme, netloc, path, query = split_url(args.url)
     params = {k.lower(): unquote_to_bytes(v).decode("utf-8", "replace") for k, v in query_pairs(query)}

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from ..credentials import Credentials
+    from ..core.credentials import Credentials
     from ..s3.client import S3Client
 
 __all__ = ["run_post", "run_presign"]

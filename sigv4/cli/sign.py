@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import argparse
     from datetime import datetime
 
-    from ..signer import SignedRequest, Signer
+    from ..core.signer import SignedRequest, Signer
 
 __all__ = ["curl_command", "make_signer", "run", "sign_request"]
 
@@ -21,8 +21,8 @@ __all__ = ["curl_command", "make_signer", "run", "sign_request"]
 def make_signer(args: argparse.Namespace, url: str, *, service: str | None = None, region: str | None = None) -> Signer:
     """A Signer for the command line's service and region, with credentials resolved now
     (so that a missing credential fails before a large body is hashed)."""
-    from ..signer import Signer
-    from ..urls import split_url
+    from ..core.signer import Signer
+    from ..core.urls import split_url
 
     netloc = split_url(url)[1]
     service = service or args.service

@@ -51,7 +51,7 @@ def add_parser(sub: Any, auth_options: Callable[[argparse.ArgumentParser], None]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..exceptions import ParamValidationError
+    from ..core.errors import ParamValidationError
     from .common import UsageError
 
     try:

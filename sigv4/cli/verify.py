@@ -29,7 +29,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
-    from ..credentials import Credentials
+    from ..core.credentials import Credentials
 
 __all__ = ["parse_request", "run"]
 
@@ -99,8 +99,8 @@ def _read(path: str) -> bytes:
 
 
 def _request_time(target: str, headers: list[tuple[str, str]]) -> float | None:
-    from ..urls import unquote_to_bytes
-    from ..verify_parse import parse_amz_date
+    from ..core.urls import unquote_to_bytes
+    from ..verify.parse import parse_amz_date
 
     stamp = next((v for n, v in headers if n.lower() == "x-amz-date"), None)
     for piece in target.partition("?")[2].split("&"):
@@ -110,8 +110,8 @@ def _request_time(target: str, headers: list[tuple[str, str]]) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import VerificationError
-    from ..verifier import Verifier
+    from ..core.errors import VerificationError
+    from ..verify.verifier import Verifier
 
     method, target, headers, body = parse_request(_read(args.file))
     if args.host and not any(n.lower() == "host" for n, _ in headers):

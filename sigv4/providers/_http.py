@@ -94,7 +94,7 @@ def decode_json(body: bytes, source: str) -> object:
     ``except`` block."""
     import json
 
-    from ..errors import CredentialsError
+    from ..core.errors import CredentialsError
 
     problem = ""
     if len(body) > MAX_BODY:

@@ -161,7 +161,7 @@ def parse_ini(path: str) -> dict[str, dict[str, ProfileValue]]:
     except (OSError, UnicodeDecodeError, configparser.Error) as e:
         problem = _parse_problem(e)
     if problem:  # raised outside the handler: no __context__ holding configparser's message
-        from ..exceptions import InvalidConfigError
+        from ..core.errors import InvalidConfigError
 
         raise InvalidConfigError(path, f"cannot be parsed: {problem}")
     sections: dict[str, dict[str, ProfileValue]] = {}
@@ -226,7 +226,7 @@ def get_profile(
     creds = load_credentials_file(credentials_file_path(env))
     if name not in config and name not in creds:
         if required:
-            from ..exceptions import ProfileNotFound
+            from ..core.errors import ProfileNotFound
 
             raise ProfileNotFound(name)
         return {}
@@ -243,7 +243,7 @@ def get_services_section(profile: Mapping[str, object], environ: Mapping[str, st
         return {}
     services = load_config_file(config_file_path(_env(environ)))["services"]
     if name not in services:
-        from ..exceptions import InvalidConfigError
+        from ..core.errors import InvalidConfigError
         from .base import excerpt
 
         raise InvalidConfigError("services", f"the profile uses services section {excerpt(name)}, which does not exist")

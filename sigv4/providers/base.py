@@ -12,7 +12,7 @@ few minutes before they expire:
   is issued, and the next attempt waits ``retry_interval`` seconds.
 * **Expired** (nothing yet, or ``expiry_margin`` or less left): callers wait
   on the lock; the first one fetches, the others find the fresh result.  A
-  failure raises :class:`~sigv4.errors.CredentialsError`.
+  failure raises :class:`~sigv4.core.errors.CredentialsError`.
 
 Credentials within ``expiry_margin`` of their expiry count as expired: a
 request signed with them could reach AWS after they have ended.  A source
@@ -20,12 +20,12 @@ that answers a refresh with credentials still inside the window (nothing
 newer yet) is asked again only after ``retry_interval``, with a warning.
 
 A source that fails in an unexpected way (a bug, an answer nobody
-foresaw) is reported as a :class:`~sigv4.errors.CredentialsError` naming the
+foresaw) is reported as a :class:`~sigv4.core.errors.CredentialsError` naming the
 exception's type only, and handled like any other failed refresh.
 
 A provider pickles without its lock and its fetched credentials; the copy
 fetches again on first use.  An environment mapping it was given travels with
-its values sealed (:func:`sigv4.credentials.seal`); the process environment
+its values sealed (:func:`sigv4.core.credentials.seal`); the process environment
 does not travel: the copy reads its own.
 
 Messages quote values from files, the environment or a process's output only
@@ -39,8 +39,8 @@ import os as _os
 import time as _time
 from _thread import allocate_lock
 
-from ..credentials import Credentials, seal, unseal
-from ..errors import CredentialsError, SigningError
+from ..core.credentials import Credentials, seal, unseal
+from ..core.errors import CredentialsError, SigningError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ def excerpt(value: object, limit: int = 40) -> str:
 
 class SealedEnviron:
     """An environment mapping as a provider or a session pickles it: every
-    value sealed (:func:`sigv4.credentials.seal`), so that no secret it holds is
+    value sealed (:func:`sigv4.core.credentials.seal`), so that no secret it holds is
     readable in the pickle."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:

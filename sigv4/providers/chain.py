@@ -3,7 +3,7 @@
 Errors use boto3's names from :mod:`sigv4.exceptions` where boto3 has one
 (``NoCredentialsError``, ``PartialCredentialsError``, ``ProfileNotFound``),
 all :class:`~sigv4.SigningError` subclasses; the rest are
-:class:`~sigv4.errors.CredentialsError` naming the setting at fault.
+:class:`~sigv4.core.errors.CredentialsError` naming the setting at fault.
 
 1. **explicit** keys passed to :func:`default_provider`;
 2. **environment** ``AWS_ACCESS_KEY_ID``… (skipped when a profile is passed
@@ -29,8 +29,8 @@ from __future__ import annotations
 import os
 from _thread import allocate_lock
 
-from ..credentials import Credentials
-from ..errors import CredentialsError
+from ..core.credentials import Credentials
+from ..core.errors import CredentialsError
 from .base import StaticProvider, environ_from_state, environ_state, excerpt
 from .env import EnvProvider, env_has_credentials
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-    from ..credentials import CredentialsProvider
+    from ..core.credentials import CredentialsProvider
     from .files import SharedConfig
 
 __all__ = ["CredentialChain", "default_provider"]
@@ -69,7 +69,7 @@ def default_provider(
     ``region``; none → the global STS endpoint).  ``environ`` replaces
     ``os.environ`` (tests, sandboxes)."""
     if (access_key is None) != (secret_key is None):
-        from ..exceptions import PartialCredentialsError
+        from ..core.errors import PartialCredentialsError
 
         raise PartialCredentialsError("explicit", "secret_key" if secret_key is None else "access_key")
     if token is not None and access_key is None:
@@ -174,7 +174,7 @@ class CredentialChain:
             if self._provider is provider:
                 self._provider = None
                 self._imds_is_fallback = False
-        from ..exceptions import NoCredentialsError
+        from ..core.errors import NoCredentialsError
 
         raise NoCredentialsError(
             f"Unable to locate credentials: nothing in {self._looked_in()}, and instance metadata failed: {fallback_failed}"
@@ -220,7 +220,7 @@ class CredentialChain:
         shared = load_shared_config(env)
         self._config_paths = f"{shared.config_path}, {shared.credentials_path}"
         if name != "default" and not shared.has_profile(name):
-            from ..exceptions import ProfileNotFound
+            from ..core.errors import ProfileNotFound
 
             raise ProfileNotFound(name)
         resolver = _ProfileResolver(self, shared)
@@ -237,7 +237,7 @@ class CredentialChain:
             return InstanceMetadataProvider(
                 timeout=self._imds_timeout, attempts=self._imds_attempts, environ=self._environ, config=shared.profile(name)
             )
-        from ..exceptions import NoCredentialsError
+        from ..core.errors import NoCredentialsError
 
         raise NoCredentialsError(
             f"Unable to locate credentials: looked in {self._looked_in()}; instance metadata is off (AWS_EC2_METADATA_DISABLED)"

@@ -14,7 +14,7 @@ so they agree on every environment.  Its rules are botocore's ``EnvProvider``:
   order; empty ones are ignored);
 * ``AWS_CREDENTIAL_EXPIRATION``, when set, must be an ISO 8601 timestamp
   (:func:`~sigv4.providers.base.parse_expiry`); a malformed one is a
-  :class:`~sigv4.errors.CredentialsError` naming the variable (botocore fails
+  :class:`~sigv4.core.errors.CredentialsError` naming the variable (botocore fails
   too, with dateutil's ``ValueError``).
 
 A value :class:`~sigv4.Credentials` refuses is reported under the variable's
@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import os
 
-from ..credentials import Credentials
-from ..errors import CredentialsError
+from ..core.credentials import Credentials
+from ..core.errors import CredentialsError
 from .base import RefreshableProvider, parse_expiry
 
 TYPE_CHECKING = False
@@ -70,7 +70,7 @@ def read_environment_credentials(environ: Mapping[str, str]) -> Credentials | No
         return None
     secret_key = _text(environ, SECRET_KEY)
     if not secret_key:
-        from ..exceptions import PartialCredentialsError
+        from ..core.errors import PartialCredentialsError
 
         raise PartialCredentialsError("env", SECRET_KEY)
     token_var = next((name for name in TOKENS if _text(environ, name)), None)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-from ..credentials import Credentials
-from ..errors import CredentialsError
+from ..core.credentials import Credentials
+from ..core.errors import CredentialsError
 from .base import RefreshableProvider, StaticProvider, credentials_from_mapping, excerpt
 
 TYPE_CHECKING = False
@@ -70,7 +70,7 @@ def _safe_parse(read: Callable[[], T], path: str, field: str) -> T:
     """Run an :mod:`sigv4.providers.awsconfig` reader; a parse error is re-raised as a
     CredentialsError naming the file and line numbers (never a line's content:
     it may hold a secret key; :mod:`sigv4.providers.awsconfig` reports none)."""
-    from ..exceptions import InvalidConfigError
+    from ..core.errors import InvalidConfigError
 
     detail = ""
     try:

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import os
 
-from ..errors import CredentialsError
+from ..core.errors import CredentialsError
 from .base import RefreshableProvider, credentials_from_mapping, excerpt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from ..credentials import Credentials
+    from ..core.credentials import Credentials
 
 __all__ = ["InstanceMetadataProvider", "imds_disabled"]
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import CredentialsError
-from ..exceptions import EndpointResolutionError, InvalidConfigError
+from ..core.errors import CredentialsError, EndpointResolutionError, InvalidConfigError
 from .base import RefreshableProvider, checked_credentials, excerpt, parse_expiry
 from .sts_endpoints import GLOBAL_ENDPOINT, sts_host
 
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
 
 __all__ = ["AssumeRoleProvider", "WebIdentityProvider", "sts_endpoint"]
 
@@ -302,8 +301,8 @@ class AssumeRoleProvider(_StsProvider):
         return params
 
     def _headers_for(self, body: bytes) -> dict[str, str]:
-        from ..signer import Signer
-        from ..urls import host_header, split_url
+        from ..core.signer import Signer
+        from ..core.urls import host_header, split_url
 
         scheme, netloc, _, _ = split_url(self.endpoint_url)
         # Sent as signed: urllib would otherwise write an explicit default port into Host.

@@ -18,7 +18,7 @@ aws-iso-f partitions have no dual-stack STS), and
 
 from __future__ import annotations
 
-from ..exceptions import EndpointResolutionError, InvalidConfigError
+from ..core.errors import EndpointResolutionError, InvalidConfigError
 
 __all__ = ["GLOBAL_ENDPOINT", "sts_host"]
 

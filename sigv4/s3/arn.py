@@ -20,7 +20,7 @@ from .partitions import partition_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..errors import SigningError
+    from ..core.errors import SigningError
     from .endpoints import Addressing
 
 __all__ = ["MRAP_REGION_SET", "resolve_arn"]

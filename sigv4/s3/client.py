@@ -16,8 +16,8 @@ with ``signature_version='s3v4'`` signs those with SigV4, which they refuse).
 
 from __future__ import annotations
 
-from ..settings import MAX_EXPIRES
-from ..signer import Signer
+from ..core.settings import MAX_EXPIRES
+from ..core.signer import Signer
 from .operations import OPERATIONS, operation
 from .params import _invalid, serialize
 
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
-    from ..signer import SignedRequest
+    from ..core.credentials import Credentials, CredentialsProvider
+    from ..core.signer import SignedRequest
     from .endpoints import Addressing
     from .express import SessionCache
 
@@ -111,7 +111,7 @@ class S3Client:
         signer = self._signers.get((region, service))
         if signer is None:
             if self._credentials is None:
-                from ..exceptions import NoCredentialsError
+                from ..core.errors import NoCredentialsError
 
                 raise NoCredentialsError()
             # Region "*" is a Multi-Region Access Point's region set (sigv4.s3.arn): SigV4a.
@@ -142,7 +142,7 @@ class S3Client:
         SSE and checksum headers... every one in ``.signed_headers`` but ``host``)."""
         op = operation(ClientMethod) if isinstance(ClientMethod, str) else None
         if op is None:
-            from ..exceptions import UnknownClientMethodError
+            from ..core.errors import UnknownClientMethodError
 
             raise UnknownClientMethodError(str(ClientMethod), ", ".join(OPERATIONS))
         bucket, key_path, query, headers = serialize(op, {} if Params is None else Params)
@@ -197,7 +197,7 @@ class S3Client:
         if not session:
             return base, region, self._signer(region, "s3express")
         if self._credentials is None:
-            from ..exceptions import NoCredentialsError
+            from ..core.errors import NoCredentialsError
 
             raise NoCredentialsError()
         if self._express is None:

@@ -21,9 +21,9 @@
   the last minute one thread calls CreateSession while the others keep signing; a
   failed refresh keeps the current credentials (with a ``CredentialsRefreshWarning``,
   where botocore logs) while more than **10 s** are left (botocore's mandatory refresh
-  margin), and raises :class:`~sigv4.errors.CredentialsError` after that.  Sixteen
+  margin), and raises :class:`~sigv4.core.errors.CredentialsError` after that.  Sixteen
   threads asking at once with nothing cached make one CreateSession call.
-* **Signing** with them uses :data:`sigv4.settings.S3_EXPRESS`: the token travels in
+* **Signing** with them uses :data:`sigv4.core.settings.S3_EXPRESS`: the token travels in
   ``X-Amz-S3session-Token`` (query) / ``x-amz-s3session-token`` (header), never in
   ``X-Amz-Security-Token``.
 
@@ -35,9 +35,9 @@ directory bucket accepts.
 
 from __future__ import annotations
 
-from ..errors import CredentialsError
+from ..core.errors import CredentialsError
+from ..core.settings import S3, S3_EXPRESS
 from ..providers.base import RefreshableProvider, checked_credentials, parse_expiry
-from ..settings import S3, S3_EXPRESS
 from .partitions import endpoint_error, host_label
 
 TYPE_CHECKING = False
@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
-    from ..signer import Signer
+    from ..core.credentials import Credentials, CredentialsProvider
+    from ..core.signer import Signer
     from .endpoints import Addressing
 
     Transport = Callable[..., tuple[int, bytes]]
@@ -227,7 +227,7 @@ class S3ExpressSession(RefreshableProvider):
         clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(refresh_window=REFRESH_WINDOW, expiry_margin=EXPIRY_MARGIN, retry_interval=RETRY_INTERVAL, clock=clock)
-        from ..signer import Signer
+        from ..core.signer import Signer
 
         if not is_directory_bucket(bucket):
             raise CredentialsError("bucket", "must be a directory bucket name such as 'name--usw2-az1--x-s3'")
@@ -261,7 +261,7 @@ class S3ExpressSession(RefreshableProvider):
 
     def signer(self) -> Signer:
         """A signer for this bucket with the session credentials (signing name ``s3express``)."""
-        from ..signer import Signer
+        from ..core.signer import Signer
 
         return Signer(self, self.region, "s3express", settings=S3_EXPRESS, clock=self._clock)
 

@@ -6,8 +6,8 @@ clock (:attr:`sigv4.Session.clock`)."""
 
 from __future__ import annotations
 
+from ..core.settings import MAX_EXPIRES
 from ..providers.awsconfig import as_bool
-from ..settings import MAX_EXPIRES
 from .client import S3Client
 from .endpoints import Addressing
 
@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
     from ..session import Session
 
 __all__ = ["build_client"]
@@ -36,7 +36,7 @@ def build_client(
         # boto3 falls back to us-east-1 for S3 (its global endpoint) -- so do we.
         region_name = "us-east-1"
     if not isinstance(region_name, str):
-        from ..exceptions import NoRegionError
+        from ..core.errors import NoRegionError
 
         raise NoRegionError()
     s3_cfg = dict(config.get("s3") or {})
@@ -48,7 +48,7 @@ def build_client(
 
     style = pick("addressing_style", None) or "auto"
     if style not in ("auto", "virtual", "path"):
-        from ..exceptions import InvalidConfigError
+        from ..core.errors import InvalidConfigError
 
         raise InvalidConfigError("addressing_style", f"must be 'auto', 'virtual' or 'path', not {style!r}")
     fips = config.get("use_fips_endpoint")
@@ -65,7 +65,7 @@ def build_client(
     endpoint = session.configured_endpoint_url(endpoint_url if isinstance(endpoint_url, str) else None, "S3")
     for field, value in (*given, ("endpoint_url", endpoint)):
         if value is not None and not isinstance(value, str):
-            from ..exceptions import InvalidConfigError
+            from ..core.errors import InvalidConfigError
 
             raise InvalidConfigError(field, f"must be a str, not {type(value).__name__}")
     if endpoint and "://" not in endpoint:

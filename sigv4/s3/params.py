@@ -17,13 +17,13 @@ is not required when presigning.
 
 from __future__ import annotations
 
-from ..urls import quote, quote_path
+from ..core.urls import quote, quote_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ..errors import SigningError
+    from ..core.errors import SigningError
     from .operations import Member, Operation
 
 __all__ = ["serialize", "valid_bucket_name", "is_s3_arn"]
@@ -60,7 +60,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def _invalid(field: str, rule: str = "", report: str | None = None) -> SigningError:
     """A :class:`~sigv4.exceptions.ParamValidationError` (imported on the error path only)."""
-    from ..exceptions import ParamValidationError
+    from ..core.errors import ParamValidationError
 
     return ParamValidationError(field, rule, report)
 

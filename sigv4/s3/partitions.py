@@ -6,7 +6,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..errors import SigningError
+    from ..core.errors import SigningError
 
 __all__ = ["dns_suffixes", "endpoint_error", "host_label", "partition_of"]
 
@@ -26,7 +26,7 @@ _LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 
 def endpoint_error(field: str, rule: str) -> SigningError:
     """An :class:`~sigv4.exceptions.EndpointResolutionError` (imported on the error path only)."""
-    from ..exceptions import EndpointResolutionError
+    from ..core.errors import EndpointResolutionError
 
     return EndpointResolutionError(field, rule)
 

@@ -16,7 +16,7 @@ import base64 as _base64
 import json as _json
 import time as _time
 
-from ..errors import SigningError
+from ..core.errors import SigningError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

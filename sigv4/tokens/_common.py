@@ -7,18 +7,18 @@ anything is signed.
 
 from __future__ import annotations
 
-from ..credentials import Credentials
-from ..exceptions import NoCredentialsError, NoRegionError, ParamValidationError
-from ..settings import MAX_EXPIRES
-from ..signer import Signer
+from ..core.credentials import Credentials
+from ..core.errors import NoCredentialsError, NoRegionError, ParamValidationError
+from ..core.settings import MAX_EXPIRES
+from ..core.signer import Signer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
-    from ..credentials import CredentialsProvider
-    from ..signer import SignedRequest
+    from ..core.credentials import CredentialsProvider
+    from ..core.signer import SignedRequest
 
 __all__ = [
     "ClientMeta",

@@ -4,14 +4,14 @@ base64, and a checked signer for one (region, service)."""
 
 from __future__ import annotations
 
-from ..credentials import Credentials
-from ..exceptions import ParamValidationError
-from ..signer import Signer
+from ..core.credentials import Credentials
+from ..core.errors import ParamValidationError
+from ..core.signer import Signer
 from ._common import check_region
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..credentials import CredentialsProvider
+    from ..core.credentials import CredentialsProvider
 
 __all__ = ["b64", "b64url", "check_utf8", "make_signer", "resolve_credentials"]
 

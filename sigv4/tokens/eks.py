@@ -21,7 +21,7 @@ it was signed, and rejects an ``X-Amz-Expires`` above 900.
 
 from __future__ import annotations
 
-from ..exceptions import EndpointResolutionError, InvalidConfigError, ParamValidationError
+from ..core.errors import EndpointResolutionError, InvalidConfigError, ParamValidationError
 from ..providers.sts_endpoints import sts_host
 from ._common import TokenClient, check_expires, check_region, check_text
 
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
-    from ..signer import SignedRequest
+    from ..core.credentials import Credentials, CredentialsProvider
+    from ..core.signer import SignedRequest
 
 __all__ = [
     "EKSClient",

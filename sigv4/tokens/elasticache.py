@@ -20,7 +20,7 @@ For redis-py, :class:`ElastiCacheIAMProvider` is a ``credential_provider``::
 
 from __future__ import annotations
 
-from ..urls import quote
+from ..core.urls import quote
 from ._common import check_expires, check_host, check_text
 from ._recipes import make_signer
 
@@ -28,8 +28,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..credentials import Credentials, CredentialsProvider
-    from ..signer import Signer
+    from ..core.credentials import Credentials, CredentialsProvider
+    from ..core.signer import Signer
 
 __all__ = ["CACHE_TOKEN_MAX_EXPIRES", "ElastiCacheIAMProvider", "elasticache_auth_token", "memorydb_auth_token"]
 
@@ -46,7 +46,7 @@ def _name(field: str, value: object) -> str:
 
 
 def _bad(field: str, rule: str) -> Exception:
-    from ..exceptions import ParamValidationError
+    from ..core.errors import ParamValidationError
 
     return ParamValidationError(field, rule)
 

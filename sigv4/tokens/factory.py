@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
     from ..session import Session
     from .eks import EKSClient
     from .rds import DSQLClient, RDSClient
@@ -29,7 +29,7 @@ __all__ = ["dsql_client", "eks_client", "rds_client", "sts_client"]
 
 
 def _region(region_name: object) -> str | None:
-    from ..exceptions import ParamValidationError
+    from ..core.errors import ParamValidationError
 
     if region_name is None or region_name == "":
         return None
@@ -103,7 +103,7 @@ def sts_client(
 
 def _sts_options(session: Session, endpoint_url: str | None, config: dict[str, Any] | None, use_ssl: bool) -> dict[str, Any]:
     """The STS endpoint settings of the session, as botocore reads them."""
-    from ..exceptions import InvalidConfigError
+    from ..core.errors import InvalidConfigError
     from ..providers.awsconfig import as_bool
 
     cfg = config or {}

@@ -14,10 +14,10 @@ part of the signature (a URL whose signature covers the token is refused).
 
 from __future__ import annotations
 
-from ..credentials import Credentials
-from ..settings import MAX_EXPIRES
-from ..signer import Signer
-from ..urls import quote
+from ..core.credentials import Credentials
+from ..core.settings import MAX_EXPIRES
+from ..core.signer import Signer
+from ..core.urls import quote
 from ._common import check_expires, check_host, check_region, check_text
 from ._recipes import resolve_credentials
 
@@ -25,7 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..credentials import CredentialsProvider
+    from ..core.credentials import CredentialsProvider
 
 __all__ = ["IOT_SERVICE", "iot_websocket_url"]
 
@@ -51,13 +51,13 @@ def iot_websocket_url(
     region = check_region("region", region)
     seconds = check_expires("expires_in", expires_in, MAX_EXPIRES)
     if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path or not check_text("path", path):
-        from ..exceptions import ParamValidationError
+        from ..core.errors import ParamValidationError
 
         raise ParamValidationError("path", "must start with '/' and carry no query or fragment")
     provider = resolve_credentials(credentials)
     creds = provider if isinstance(provider, Credentials) else provider.get_credentials()
     if not isinstance(creds, Credentials):
-        from ..errors import CredentialsError
+        from ..core.errors import CredentialsError
 
         raise CredentialsError("credentials", "provider returned no Credentials")
     # Signed without the token, which is added afterwards.

@@ -27,16 +27,16 @@ Moving from the official library, this module has its entry points::
 
 from __future__ import annotations
 
-from ..signer import amz_date_seconds
-from ..urls import quote
+from ..core.signer import amz_date_seconds
+from ..core.urls import quote
 from ._recipes import make_signer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..credentials import Credentials, CredentialsProvider
-    from ..signer import Signer
+    from ..core.credentials import Credentials, CredentialsProvider
+    from ..core.signer import Signer
 
 __all__ = [
     "MSK_TOKEN_EXPIRES",

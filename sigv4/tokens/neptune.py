@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
 
 __all__ = ["NEPTUNE_SERVICE", "neptune_headers", "neptune_presigned_url"]
 
@@ -40,7 +40,7 @@ _HTTP_SCHEMES = {"wss": "https", "ws": "http", "https": "https", "http": "http"}
 
 def http_url(field: str, url: object) -> tuple[str, str]:
     """(URL to sign, the caller's scheme): ``wss``/``ws`` become ``https``/``http``."""
-    from ..exceptions import ParamValidationError
+    from ..core.errors import ParamValidationError
     from ._common import check_text
 
     url = check_text(field, url)  # a str that UTF-8 can encode
@@ -66,7 +66,7 @@ def neptune_headers(
     credentials) and ``Authorization``.  ``body`` is hashed into the signature."""
     target, _ = http_url("url", url)
     signer = make_signer(credentials, region, NEPTUNE_SERVICE)
-    from ..urls import host_header, split_url
+    from ..core.urls import host_header, split_url
 
     scheme, netloc, _, _ = split_url(target)
     from ._recipes import check_utf8

@@ -17,7 +17,7 @@ with only ``host`` signed.  The host is signed lower-cased and without
 
 from __future__ import annotations
 
-from ..urls import quote
+from ..core.urls import quote
 from ._common import TokenClient, check_expires, check_host, check_port, check_text
 
 TYPE_CHECKING = False

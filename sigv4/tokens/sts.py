@@ -7,7 +7,7 @@ FIPS, dual-stack, ``sts_regional_endpoints``, a custom ``endpoint_url``).
 
 from __future__ import annotations
 
-from ..exceptions import ParamValidationError, UnknownClientMethodError
+from ..core.errors import ParamValidationError, UnknownClientMethodError
 from .eks import EKSClient
 
 TYPE_CHECKING = False
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from datetime import datetime
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
 
 __all__ = ["STSClient"]
 
@@ -70,7 +70,7 @@ class STSClient(EKSClient):
         Without ``HttpMethod`` the URL is signed for ``POST``, as boto3 signs it
         (the operation's method, its form body moved into the query); pass
         ``HttpMethod='GET'`` for a URL to replay with a plain GET (what EKS does)."""
-        from ..settings import MAX_EXPIRES
+        from ..core.settings import MAX_EXPIRES
         from ._common import check_expires
 
         if ClientMethod not in ("get_caller_identity", "GetCallerIdentity"):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
 
 __all__ = ["TRANSCRIBE_MAX_EXPIRES", "transcribe_websocket_url"]
 
@@ -37,7 +37,7 @@ _PATHS = {False: "/stream-transcription-websocket", True: "/medical-stream-trans
 
 
 def _value(name: str, value: object) -> str:
-    from ..exceptions import ParamValidationError
+    from ..core.errors import ParamValidationError
     from ._common import check_text
 
     if isinstance(value, bool):
@@ -69,8 +69,8 @@ def transcribe_websocket_url(
     parameters by their wire names (``vocabulary-name``,
     ``identify-language``, ``show-speaker-label`` ...; bools as ``true``/``false``).
     ``medical=True`` uses the Transcribe Medical path.  ``expires_in`` is 1..300."""
-    from ..exceptions import ParamValidationError
-    from ..urls import quote
+    from ..core.errors import ParamValidationError
+    from ..core.urls import quote
     from ._common import check_expires
 
     seconds = check_expires("expires_in", expires_in, TRANSCRIBE_MAX_EXPIRES)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from ..credentials import Credentials, CredentialsProvider
+    from ..core.credentials import Credentials, CredentialsProvider
 
 __all__ = ["STS_BODY", "vault_login_payload"]
 
@@ -44,8 +44,8 @@ _CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 
 def _sts_url(region: str, sts_endpoint: object) -> tuple[str, str]:
     """(URL, host) of the STS endpoint to sign for."""
-    from ..exceptions import ParamValidationError
-    from ..urls import host_header, split_url
+    from ..core.errors import ParamValidationError
+    from ..core.urls import host_header, split_url
 
     if sts_endpoint is None:
         host = "sts.amazonaws.com" if region == "us-east-1" else f"sts.{region}.amazonaws.com"

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import sigv4
 from sigv4 import sigv4a
-from sigv4._adapter import is_mrap_host
+from sigv4.adapters.base import is_mrap_host
 from sigv4.httpx import SigV4Auth as HttpxAuth
 from sigv4.requests import SigV4Auth as RequestsAuth
 from tests.core.test_sigv4a_signer import CREDENTIAL_PAIRS, oracle_public_key, oracle_verifies
@@ -93,7 +93,7 @@ def verify_sent(method: str, url: str, headers: list[tuple[str, str]], pair: tup
     return creq
 
 
-# Not starting with '/': a path starting with '//' is sent as '/%2F' (sigv4._adapter._sendable, for S3
+# Not starting with '/': a path starting with '//' is sent as '/%2F' (sigv4.adapters.base._sendable, for S3
 # which decodes the path before canonicalising it), which an oracle reading the sent URL cannot follow.
 _KEY = st.text(alphabet=st.sampled_from(list("ab/+~=.% -_é")), min_size=1, max_size=16).filter(lambda k: not k.startswith("/"))
 _QUERY = st.lists(

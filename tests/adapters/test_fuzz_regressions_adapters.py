@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sigv4
-from sigv4.errors import CredentialsError, InvalidScopeError, SigningError
+from sigv4.core.errors import CredentialsError, InvalidScopeError, SigningError
 
 CREDS = sigv4.Credentials("AKIDEXAMPLE", "SECRETMARKER/0123456789abcdef")
 

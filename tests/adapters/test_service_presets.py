@@ -1,4 +1,4 @@
-"""Service presets (``sigv4.settings.SERVICE_PRESETS``): OpenSearch Serverless signs
+"""Service presets (``sigv4.core.settings.SERVICE_PRESETS``): OpenSearch Serverless signs
 ``x-amz-content-sha256``; OpenSearch, Lambda function URLs, API Gateway and Bedrock
 take the generic rules.  Oracles: botocore's SigV4Auth on the same request (with the
 ``x-amz-content-sha256`` header opensearch-py's signer adds, for ``aoss``), and the
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigv4 import Credentials, Signer
-from sigv4.settings import GENERIC, settings_for
+from sigv4.core.settings import GENERIC, settings_for
 from tests.botocore_oracle import header_sign
 from tests.strategies import access_keys, encoded_paths, encoded_queries, secret_keys, times, tokens
 from tests.stubserver import ACCESS_KEY, SECRET_KEY, StubServer, call, verify

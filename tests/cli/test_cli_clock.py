@@ -100,12 +100,10 @@ def test_fixed_clock_reads_the_variable_once() -> None:
 
 # -- no global statements, no assignments to another module's attributes -----------------------
 
-MINE = [
-    "credentials.py",
-    "session.py",
-    "cli/common.py",
-    *(f"providers/{p.name}" for p in sorted((PACKAGE / "providers").glob("*.py"))),
-]
+MINE = sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py"))
+#: The one foreign attribute assigned: the CLI (the process's edge) prints warnings as one
+#: line each, inside ``warnings.catch_warnings()``, which puts the original back.
+ALLOWED = {("cli/__init__.py", "warnings.showwarning")}
 
 
 @pytest.mark.parametrize("path", MINE)
@@ -118,11 +116,13 @@ def test_no_global_statement_and_no_foreign_module_attribute_assigned(path: str)
         elif isinstance(node, ast.ImportFrom):
             imported |= {alias.asname or alias.name for alias in node.names}
     for node in ast.walk(tree):
-        assert not isinstance(node, (ast.Global, ast.Nonlocal)), f"{path} line {node.lineno}"
+        assert not isinstance(node, ast.Global), f"{path} line {node.lineno}"
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                    if (path, f"{target.value.id}.{target.attr}") in ALLOWED:
+                        continue
                     assert target.value.id not in imported, f"{path} line {node.lineno} assigns {target.value.id}.{target.attr}"
 
 

@@ -23,8 +23,8 @@ from urllib.parse import quote
 import pytest
 
 import sigv4
+from sigv4.core.streaming import ChunkSigner
 from sigv4.s3.post import generate_presigned_post
-from sigv4.streaming import ChunkSigner
 from tests.clients.loopback import LoopbackS3
 from tests.fixtures_s3 import RawResponse, _admin_request, create_bucket, send
 

@@ -1,4 +1,4 @@
-"""sigv4.bulk: presigning a manifest of keys under one signer.
+"""sigv4.core.bulk: presigning a manifest of keys under one signer.
 
 Expected URLs come from botocore 1.44.8's S3SigV4QueryAuth / SigV4QueryAuth
 (the oracle), given the same key encoded the way botocore's own S3 client
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.bulk import presign_keys, presign_urls
+from sigv4.core.bulk import presign_keys, presign_urls
 from tests import botocore_oracle as oracle
 from tests.strategies import KEY_ALPHABET, access_keys, regions, secret_keys, times, tokens
 

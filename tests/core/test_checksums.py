@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigv4.checksums import ALGORITHMS, Crc32, Crc32c, checksum_b64, checksum_header, crc32c, new_checksum
-from sigv4.errors import PayloadError
+from sigv4.core.checksums import ALGORITHMS, Crc32, Crc32c, checksum_b64, checksum_header, crc32c, new_checksum
+from sigv4.core.errors import PayloadError
 from tests.vectorlib import load_s3_examples
 
 # RFC 3720 (iSCSI), appendix B.4; the CRC catalogue's check value for CRC-32C.

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import sigv4
-from sigv4 import errors
+from sigv4.core import errors
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 CREDS = sigv4.Credentials("AKIDEXAMPLE", SECRET)

@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4 import canonical, signer
-from sigv4.keys import DayKey
-from sigv4.urls import query_pairs
+from sigv4.core import canonical, signer
+from sigv4.core.keys import DayKey
+from sigv4.core.urls import query_pairs
 from tests import botocore_oracle as oracle
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
@@ -146,7 +146,7 @@ def test_bulk_template_equals_presign_and_botocore(keys: list[str]) -> None:
     base = "https://bucket.s3.us-east-1.amazonaws.com"
     urls = sigv4.presign_keys(s, base, keys, 600, now=NOW)
     for key, url in zip(keys, urls):
-        plain = s.presign("GET", f"{base}/{sigv4.urls.quote_path(key)}", 600, now=NOW).url
+        plain = s.presign("GET", f"{base}/{sigv4.core.urls.quote_path(key)}", 600, now=NOW).url
         assert url == plain
         path = url.partition("?")[0][len(base) :]
         assert unquote(path) == "/" + key

@@ -11,10 +11,10 @@ from typing import Any, Callable
 import pytest
 
 import sigv4
-from sigv4 import canonical, checksums, streaming, urls
-from sigv4.errors import CredentialsError, InvalidTimeError, InvalidURLError, PayloadError, SigningError
+from sigv4.core import canonical, checksums, streaming, urls
+from sigv4.core.errors import CredentialsError, InvalidTimeError, InvalidURLError, PayloadError, SigningError
+from sigv4.core.keys import derive_signing_key, signature, signing_key
 from sigv4.exceptions import ClientError, ParamValidationError
-from sigv4.keys import derive_signing_key, signature, signing_key
 
 SECRET = "SECRETMARKER/0123456789abcdef"
 TOKEN = "TOKENMARKERfedcba9876543210"
@@ -108,7 +108,7 @@ def test_clock_readings_that_are_not_a_time(reading: object) -> None:
     refused(
         SigningError, sigv4.presign_urls, s, "GET", ["https://h.example.com/"], 60, field="clock"
     )  # was: datetime's ValueError
-    from sigv4.signer import amz_date
+    from sigv4.core.signer import amz_date
 
     refused(SigningError, amz_date, None, lambda: reading, field="clock")
     refused(SigningError, amz_date, None, 5, field="clock")  # not callable
@@ -199,7 +199,7 @@ def test_collect_headers_takes_pairs_as_tuples_or_lists() -> None:
 
 
 def test_str_body_with_a_lone_surrogate() -> None:
-    from sigv4.payload import payload_hash
+    from sigv4.core.payload import payload_hash
 
     refused(PayloadError, payload_hash, "body \ud800", field="body")
     s = sigv4.Signer(CREDS, "us-east-1", "s3")

@@ -24,10 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4 import keys
-from sigv4.payload import payload_hash
-from sigv4.signer import amz_date
-from sigv4.urls import is_canonical_path, quote, quote_path, unquote_to_bytes
+from sigv4.core import keys
+from sigv4.core.payload import payload_hash
+from sigv4.core.signer import amz_date
+from sigv4.core.urls import is_canonical_path, quote, quote_path, unquote_to_bytes
 from tests import botocore_oracle as oracle
 
 NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)

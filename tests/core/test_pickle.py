@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 import sigv4
-from sigv4.bulk import presign_keys
+from sigv4.core.bulk import presign_keys
 from tests import botocore_oracle as oracle
 
 NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)

@@ -15,7 +15,7 @@ import pytest
 from freezegun import freeze_time
 
 import sigv4
-from sigv4 import keys
+from sigv4.core import keys
 from tests import botocore_oracle as oracle
 
 NOW = datetime(2026, 11, 29, 8, 30, tzinfo=timezone.utc)
@@ -154,7 +154,7 @@ def test_signing_key_cache_is_bounded_and_thread_safe() -> None:
     assert info["hits"] + info["misses"] == 16 * 28 and info["misses"] >= 112
     assert len(results) == 16 * 28
     for (secret, date), key in results:
-        # The spec's four HMACs, written out with the stdlib's hmac (independent of sigv4.keys).
+        # The spec's four HMACs, written out with the stdlib's hmac (independent of sigv4.core.keys).
         k = ("AWS4" + secret).encode()
         for part in (date, "us-east-1", "s3", "aws4_request"):
             k = hmac.new(k, part.encode(), hashlib.sha256).digest()
@@ -166,7 +166,7 @@ def test_amz_date_seconds_matches_calendar() -> None:
     import random
     import time
 
-    from sigv4.signer import amz_date_seconds
+    from sigv4.core.signer import amz_date_seconds
 
     rnd = random.Random(4)
     for _ in range(2000):

@@ -1,4 +1,4 @@
-"""SigV4a's cryptographic core (sigv4.sigv4a, sigv4._p256): key derivation and
+"""SigV4a's cryptographic core (sigv4.sigv4a, sigv4.core._p256): key derivation and
 its cache, ECDSA P-256 signing and verification, on both backends.
 
 Expected values come from outside this project:
@@ -31,8 +31,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigv4 import _p256
-from sigv4.errors import CredentialsError, SigningError
+from sigv4.core import _p256
+from sigv4.core.errors import CredentialsError, SigningError
 from sigv4.sigv4a import (
     KEY_CACHE,
     MAX_KDF_COUNTER,
@@ -540,7 +540,7 @@ def _run(code: str) -> str:
 def test_import_stays_light() -> None:
     code = (
         "import sys, sigv4\n"
-        "assert 'sigv4.sigv4a' not in sys.modules and 'sigv4._p256' not in sys.modules\n"
+        "assert 'sigv4.sigv4a' not in sys.modules and 'sigv4.core._p256' not in sys.modules\n"
         "from sigv4 import sigv4a\n"
         "sigv4a.derive_private_key('AKIDEXAMPLE', 'secret')\n"
         "assert 'cryptography' not in sys.modules and 'hashlib' not in sys.modules\n"
@@ -557,7 +557,7 @@ def test_without_cryptography_auto_is_pure() -> None:
         "import sys\n"
         "sys.modules['cryptography'] = None\n"  # import cryptography -> ImportError
         "from sigv4 import sigv4a\n"
-        "from sigv4.errors import SigningError\n"
+        "from sigv4.core.errors import SigningError\n"
         "key = sigv4a.EcdsaSigningKey(0xC9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721)\n"
         "sig = key.sign('sample')\n"
         "assert key.verify('sample', sig)\n"

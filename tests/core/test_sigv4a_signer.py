@@ -34,9 +34,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.canonical import canonical_uri
+from sigv4.core.canonical import canonical_uri
+from sigv4.core.urls import query_pairs
 from sigv4.sigv4a import KEY_CACHE, EcdsaSigningKey
-from sigv4.urls import query_pairs
 from tests.core.test_wire import botocore_rebuild, server_rebuild
 from tests.core.test_wire import requests as wire_requests
 from tests.vectorlib import Case, load_v4a_cases, parse_signed_request, v4a_public_key
@@ -297,14 +297,14 @@ def test_every_way_to_sign_ends_in_the_ecdsa_key() -> None:
     """sign, presign and sign_chunked (seed and chunks) go through the SigV4a day key."""
     s = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "*", "s3", algorithm=V4A)
     calls: list[str] = []
-    real = sigv4.keys.SigV4aDayKey.sign
+    real = sigv4.core.keys.SigV4aDayKey.sign
 
-    def spy(self: sigv4.keys.SigV4aDayKey, sts: str) -> str:
+    def spy(self: sigv4.core.keys.SigV4aDayKey, sts: str) -> str:
         calls.append(sts.split("\n")[0])
         return real(self, sts)
 
     now = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
-    with mock.patch.object(sigv4.keys.SigV4aDayKey, "sign", spy):
+    with mock.patch.object(sigv4.core.keys.SigV4aDayKey, "sign", spy):
         s.sign("GET", "https://b.s3.amazonaws.com/k", now=now)
         s.presign("GET", "https://b.s3.amazonaws.com/k", 60, now=now)
         list(s.sign_chunked("PUT", "https://b.s3.amazonaws.com/k", b"x" * 10, trailer="crc32", now=now).body)  # type: ignore[call-overload]
@@ -516,7 +516,7 @@ def test_aws_c_auth_chunked_vector() -> None:
 
 
 def test_encoded_length_widths() -> None:
-    from sigv4.streaming import encoded_length
+    from sigv4.core.streaming import encoded_length
 
     for size, trailer in ((0, None), (5, "crc32"), (70000, "sha256"), (131072, None)):
         hmac_len = encoded_length(size, 65536, trailer=trailer)
@@ -538,7 +538,7 @@ def test_bulk_presigning_with_sigv4a() -> None:
     urls = sigv4.presign_keys(s, base, keys, 600, now=NOW)
     assert len(urls) == 3
     for key, url in zip(keys, urls):
-        plain = s.presign("GET", f"{base}/{sigv4.urls.quote_path(key)}", 600, now=NOW)
+        plain = s.presign("GET", f"{base}/{sigv4.core.urls.quote_path(key)}", 600, now=NOW)
         assert url.rpartition("&X-Amz-Signature=")[0] == plain.url.rpartition("&X-Amz-Signature=")[0]
         assert "&X-Amz-Region-Set=%2A&" in url
         sts = spec_string_to_sign(plain.amz_date, "s3", plain.canonical_request)

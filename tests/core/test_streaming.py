@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.errors import PayloadError
-from sigv4.streaming import (
+from sigv4.core.errors import PayloadError
+from sigv4.core.streaming import (
     MIN_CHUNK_SIZE,
     STREAMING_PAYLOAD,
     STREAMING_PAYLOAD_TRAILER,

@@ -15,8 +15,8 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import pytest
 
 import sigv4
-from sigv4.canonical import canonical_uri
-from sigv4.keys import signature
+from sigv4.core.canonical import canonical_uri
+from sigv4.core.keys import signature
 from tests.vectorlib import Case, load_s3_examples, load_suite_cases, parse_signed_request
 
 CASES = load_suite_cases()

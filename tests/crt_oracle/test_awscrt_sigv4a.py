@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.urls import query_pairs
+from sigv4.core.urls import query_pairs
 from tests.core.test_sigv4a_signer import CREDENTIAL_PAIRS, oracle_public_key, oracle_verifies
 from tests.core.test_wire import requests as wire_requests
 

@@ -42,8 +42,8 @@ from hypothesis import strategies as st
 
 import sigv4
 from sigv4 import InvalidHeaderError, SigningError, sigv4a
+from sigv4.core.urls import query_pairs
 from sigv4.session import Session
-from sigv4.urls import query_pairs
 from tests.core.test_sigv4a_signer import CREDENTIAL_PAIRS, oracle_public_key, oracle_verifies
 from tests.crt_oracle.test_awscrt_sigv4a import _awscrt_python
 from tests.s3.test_s3_presign_diff import METHODS, _clean_env, calls

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 import sigv4
-from sigv4.bulk import presign_keys
+from sigv4.core.bulk import presign_keys
 
 E2E_KEYS = ["plain.txt", "sp ace+plus=eq~tilde", "ünï/cødé €.bin", "100% real.txt", "dir/a b (1).txt"]
 

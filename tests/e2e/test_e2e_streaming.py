@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import sigv4
-from sigv4.streaming import ChunkSigner
+from sigv4.core.streaming import ChunkSigner
 from sigv4.testing import LocalS3Server
 from tests.fixtures_s3 import botocore_sign, send
 

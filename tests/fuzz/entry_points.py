@@ -24,10 +24,10 @@ from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
 import sigv4
-from sigv4 import canonical, checksums, streaming, urls
-from sigv4.credentials import Credentials
-from sigv4.errors import SigningError
-from sigv4.signer import Signer
+from sigv4.core import canonical, checksums, streaming, urls
+from sigv4.core.credentials import Credentials
+from sigv4.core.errors import SigningError
+from sigv4.core.signer import Signer
 
 from . import values as v
 from .values import ACCESS_KEY, SECRET, TOKEN, R
@@ -263,7 +263,7 @@ def g_amz_date_method(r: R, p: float) -> Call:
 
 
 def g_amz_date(r: R, p: float) -> Call:
-    from sigv4.signer import amz_date
+    from sigv4.core.signer import amz_date
 
     return Call(amz_date, (v.now(r, p),), {"clock": clock(r, p) or (lambda: 1.0e9)} if r.random() < 0.3 else {})
 
@@ -324,13 +324,13 @@ def g_signing_key(r: R, p: float) -> Call:
 
 
 def g_derive_signing_key(r: R, p: float) -> Call:
-    from sigv4.keys import derive_signing_key
+    from sigv4.core.keys import derive_signing_key
 
     return Call(derive_signing_key, (v.secret(r, p), _date8(r, p), v.region(r, p), v.service(r, p)), {})
 
 
 def g_signature(r: R, p: float) -> Call:
-    from sigv4.keys import signature
+    from sigv4.core.keys import signature
 
     key = v.pick(r, p, [b"k" * 32, bytearray(b"k" * 32), memoryview(b"k" * 32)], v.odd)
     return Call(signature, (key, v.pick(r, p, ["AWS4-HMAC-SHA256\n...", v.weird_text(r)], v.odd)), {})
@@ -1328,7 +1328,7 @@ def g_sigv4a(r: R, p: float) -> Call:
 
 
 def g_payload_hash(r: R, p: float) -> Call:
-    from sigv4.payload import payload_hash
+    from sigv4.core.payload import payload_hash
 
     return Call(payload_hash, (v.fresh(v.body(r, p)),), {})
 

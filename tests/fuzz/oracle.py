@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from sigv4.errors import SigningError
+from sigv4.core.errors import SigningError
 
 from .values import SECRET, TOKEN, CallerError
 
@@ -134,7 +134,7 @@ def result_leak(result: Any, token_allowed: bool) -> str | None:
     """Which marker the result shows where it must not.  Objects with their own repr
     (SignedRequest, Signer, Credentials, clients...) never show either marker; plain data
     (URLs, header dicts, POST fields) may carry the token where ``token_allowed``."""
-    from sigv4.signer import SignedRequest
+    from sigv4.core.signer import SignedRequest
 
     markers = (SECRET,) if token_allowed else (SECRET, TOKEN)
     items = result if isinstance(result, tuple) else (result,)

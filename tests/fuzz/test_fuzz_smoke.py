@@ -67,7 +67,7 @@ def test_oracle_sees_a_secret_leak() -> None:
         ("AWS4" + SECRET + "\ud800").encode("utf-8")
 
     def chained() -> None:
-        from sigv4.errors import SigningError
+        from sigv4.core.errors import SigningError
 
         try:
             leaky()

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import pytest
 
 import sigv4
-from sigv4.errors import SigningError
+from sigv4.core.errors import SigningError
 from sigv4.exceptions import InvalidConfigError, ParamValidationError
 from sigv4.s3.post import InvalidPolicyError, build_policy, decode_policy, sign_policy
 

@@ -172,7 +172,7 @@ def test_day_key_signature_equals_fresh_derivation(token: str | None) -> None:
 
 
 def _stdlib_post_signature(secret: str, date: str, region: str, policy_b64: str) -> str:
-    """The POST signature by the spec, with the stdlib's hmac (independent of sigv4.keys):
+    """The POST signature by the spec, with the stdlib's hmac (independent of sigv4.core.keys):
     HMAC-SHA256 of the base64 policy under the derived signing key."""
     key = ("AWS4" + secret).encode()
     for part in (date, region, "s3", "aws4_request"):

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.errors import CredentialsError, SigningError
+from sigv4.core.errors import CredentialsError, SigningError
 from sigv4.providers import _http
 from sigv4.providers.base import CredentialsRefreshWarning
 from sigv4.s3.client import S3Client
@@ -271,7 +271,7 @@ def test_header_signing_uses_the_s3session_token_header(stub: ExpressStub) -> No
 def test_adapters_sign_with_the_session(stub: ExpressStub, adapter: str) -> None:
     """requests/httpx with the S3_EXPRESS settings: the stand-in checks the header signature
     with botocore's S3ExpressAuth (x-amz-s3session-token, no X-Amz-Security-Token)."""
-    from sigv4.settings import S3_EXPRESS
+    from sigv4.core.settings import S3_EXPRESS
 
     base = f"{stub.url}/{BUCKET}"
     provider = S3ExpressSession(sigv4.Credentials(ACCESS, SECRET, TOKEN), BUCKET, "us-west-2", base_url=base)
@@ -478,7 +478,7 @@ def test_the_stand_in_refuses_a_wrong_signature(stub: ExpressStub) -> None:
 
 
 def test_settings_name_the_token() -> None:
-    from sigv4.settings import S3_EXPRESS, SigningSettings
+    from sigv4.core.settings import S3_EXPRESS, SigningSettings
 
     assert S3_EXPRESS.session_token_name == "X-Amz-S3session-Token"
     with pytest.raises(SigningError, match="session_token_name"):

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 import sigv4
-from sigv4.verify_crc64 import Crc64Nvme, crc64nvme
+from sigv4.verify.crc64 import Crc64Nvme, crc64nvme
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
 CREDS = sigv4.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")

@@ -15,7 +15,7 @@ from botocore.config import Config
 from freezegun import freeze_time
 
 import sigv4
-from sigv4.keys import signature, signing_key
+from sigv4.core.keys import signature, signing_key
 
 AK, SK, TOKEN = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "FwoGZXIvYXdzEXAMPLE//token+="
 NOW = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)

@@ -16,7 +16,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.checksums import ALGORITHMS
+from sigv4.core.checksums import ALGORITHMS
 from tests.strategies import (
     access_keys,
     encoded_paths,

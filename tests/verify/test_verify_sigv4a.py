@@ -30,7 +30,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.canonical import canonical_headers, canonical_request, string_to_sign
+from sigv4.core.canonical import canonical_headers, canonical_request, string_to_sign
 from sigv4.sigv4a import EcdsaPublicKey, signing_key
 from tests.strategies import (
     access_keys,
@@ -198,7 +198,7 @@ def _hand_signed(region_set: str, *, presign: bool) -> tuple[str, str, dict[str,
             "X-Amz-Credential": f"{CREDS.access_key}%2F{scope.replace('/', '%2F')}",
             "X-Amz-Date": amz_date,
             "X-Amz-Expires": "300",
-            "X-Amz-Region-Set": sigv4.urls.quote(region_set),
+            "X-Amz-Region-Set": sigv4.core.urls.quote(region_set),
             "X-Amz-SignedHeaders": "host",
         }
         cquery = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
@@ -480,7 +480,7 @@ def test_changing_a_signed_part_is_refused(r: dict[str, object], presign: bool, 
     elif part == "region set":
         other = "eu-west-3" if r["region_set"] != "eu-west-3" else "*"
         if presign:
-            url = _replace_query_param(url, "X-Amz-Region-Set", lambda v: sigv4.urls.quote(other))
+            url = _replace_query_param(url, "X-Amz-Region-Set", lambda v: sigv4.core.urls.quote(other))
         else:
             headers["X-Amz-Region-Set"] = other
     elif part == "body":

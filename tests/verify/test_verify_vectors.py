@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import sigv4
-from sigv4.verifier import parse_amz_date
+from sigv4.verify.verifier import parse_amz_date
 from tests.vectorlib import Case, load_s3_examples, load_suite_cases, parse_signed_request
 
 CASES = load_suite_cases()

@@ -6,7 +6,7 @@ credential chain (environment, files, STS, containers, IMDS) live in
 separate modules and are imported only when used.
 
 What :class:`Credentials` accepts (anything else raises
-:class:`~sigv4.errors.CredentialsError` naming the field, never quoting it):
+:class:`~sigv4.core.errors.CredentialsError` naming the field, never quoting it):
 
 * ``access_key``: a non-empty ``str`` of printable ASCII without spaces, ``/``
   or ``,``.  AWS issues ``[A-Z0-9]{16,128}``; S3-compatible stores allow more

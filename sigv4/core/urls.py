@@ -236,7 +236,7 @@ def split_url(url: str) -> tuple[str, str, str, str]:
     DNS name, an IPv4 address or a bracketed IPv6 literal (an internationalised
     name IDNA-encoded; the case kept as given, as botocore keeps it: the signed
     ``host`` is lower case, and HTTP clients send it so), and the port, if any,
-    ASCII digits.  Anything else is :class:`~sigv4.errors.InvalidURLError`."""
+    ASCII digits.  Anything else is :class:`~sigv4.core.errors.InvalidURLError`."""
     if not isinstance(url, str):
         raise InvalidURLError("url", f"must be a str, not {type(url).__name__}")
     if not url.isascii() and not _encodes(url):

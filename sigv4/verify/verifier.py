@@ -1,6 +1,6 @@
 """``Verifier``: the server side of SigV4.  It checks header-signed requests
-and presigned URLs (here), browser POST policies (:mod:`sigv4.verify_post`) and
-``aws-chunked`` streams (:mod:`sigv4.verify_chunked`).
+and presigned URLs (here), browser POST policies (:mod:`sigv4.verify.post`) and
+``aws-chunked`` streams (:mod:`sigv4.verify.chunked`).
 
 Both algorithms are accepted (``algorithms=`` narrows them): SigV4
 (``AWS4-HMAC-SHA256``) and SigV4a (``AWS4-ECDSA-P256-SHA256``, header-signed,
@@ -8,14 +8,14 @@ presigned and aws-chunked; not POST forms).  A SigV4a request's credential
 scope is ``date/service/aws4_request`` and its region set the signed
 ``X-Amz-Region-Set`` header (or query parameter, presigned); its signature is
 checked with the ECDSA P-256 public key derived from the looked-up
-credentials (:mod:`sigv4.sigv4a`: derived once per credentials, in a cache
+credentials (:mod:`sigv4.core.sigv4a`: derived once per credentials, in a cache
 this verifier owns, see :meth:`Verifier.cache_info`).  The canonical request
 and string to sign are rebuilt by the same functions either way.
 
 The canonical request is rebuilt from the request *as received* (the raw
 request target, the headers, the body) with the same spec steps the signer
-uses (:mod:`sigv4.canonical`, :mod:`sigv4.keys`), under the rules of the
-service named in the credential scope (:func:`sigv4.settings.settings_for`):
+uses (:mod:`sigv4.core.canonical`, :mod:`sigv4.core.keys`), under the rules of the
+service named in the credential scope (:func:`sigv4.core.settings.settings_for`):
 S3's (single encoding, no path normalisation) or the generic ones (the
 received path is encoded a second time and normalised).
 
@@ -54,7 +54,7 @@ import hmac
 import time as _time
 from hashlib import sha256 as _sha256
 
-from .canonical import (
+from ..core.canonical import (
     UNSIGNED_PAYLOAD,
     canonical_headers,
     canonical_query_string,
@@ -62,11 +62,11 @@ from .canonical import (
     canonical_uri,
     string_to_sign,
 )
-from .credentials import Credentials
-from .errors import CredentialsError, SigningError, VerificationError
-from .keys import HmacSha256, KeyCache, signing_key
-from .settings import MAX_EXPIRES, S3_SERVICES, settings_for
-from .verify_parse import (
+from ..core.credentials import Credentials
+from ..core.errors import CredentialsError, SigningError, VerificationError
+from ..core.keys import HmacSha256, KeyCache, signing_key
+from ..core.settings import MAX_EXPIRES, S3_SERVICES, settings_for
+from .parse import (
     ALGORITHMS,
     SIGV4A_ALGORITHM,
     RequestAuth,
@@ -88,9 +88,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import NoReturn
 
-    from .canonical import HeadersInput
-    from .sigv4a import EcdsaPublicKey, SigV4aKeyCache
-    from .verify_chunked import ChunkDecoder, VerifiedStream
+    from ..core.canonical import HeadersInput
+    from ..core.sigv4a import EcdsaPublicKey, SigV4aKeyCache
+    from .chunked import ChunkDecoder, VerifiedStream
 
 __all__ = [
     "Verifier",
@@ -239,7 +239,7 @@ class Verifier:
 
     def _public_key(self, creds: Credentials) -> EcdsaPublicKey:
         """The SigV4a public key of these credentials (derived once, cached here)."""
-        from .sigv4a import SigV4aKeyCache
+        from ..core.sigv4a import SigV4aKeyCache
 
         cache = self._v4a_keys
         if cache is None:
@@ -272,15 +272,15 @@ class Verifier:
         """Verify an ``aws-chunked`` upload: the seed signature now, each chunk while
         iterating.  Returns an iterator of the decoded data (with ``.result``),
         yielding a chunk's bytes only once its signature is verified; see
-        :mod:`sigv4.verify_chunked`."""
-        from .verify_chunked import verify_chunked
+        :mod:`sigv4.verify.chunked`."""
+        from .chunked import verify_chunked
 
         return verify_chunked(self, method, url, headers, body)
 
     def chunk_decoder(self, method: str, url: str, headers: HeadersInput) -> ChunkDecoder:
         """Verify an aws-chunked seed request now; the returned
-        :class:`sigv4.verify_chunked.ChunkDecoder` verifies the body pushed to it."""
-        from .verify_chunked import chunk_decoder
+        :class:`sigv4.verify.chunked.ChunkDecoder` verifies the body pushed to it."""
+        from .chunked import chunk_decoder
 
         return chunk_decoder(self, method, url, headers)
 
@@ -294,8 +294,8 @@ class Verifier:
         headers: HeadersInput = None,
         bucket: str | None = None,
     ) -> VerificationResult:
-        """Verify an S3 browser POST form; see :mod:`sigv4.verify_post`."""
-        from .verify_post import verify_post
+        """Verify an S3 browser POST form; see :mod:`sigv4.verify.post`."""
+        from .post import verify_post
 
         return verify_post(self, url, fields, file_size, filename=filename, headers=headers, bucket=bucket)
 

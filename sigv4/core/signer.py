@@ -249,7 +249,7 @@ class Signer:
     def day_key(self, creds: Credentials, date: str) -> SigningKey:
         """The signing key state for ``creds`` on ``date`` (``YYYYMMDD``) in this
         signer's region and service, kept while the date and credentials last
-        (a :class:`~sigv4.keys.SigV4aDayKey` for SigV4a)."""
+        (a :class:`~sigv4.core.keys.SigV4aDayKey` for SigV4a)."""
         day = self._day_cache
         if day is None or day.date != date or (day.creds is not creds and day.creds != creds):
             if self.algorithm == SIGV4A_ALGORITHM:
@@ -473,12 +473,12 @@ class Signer:
         trailer: str | None = None,
         now: datetime | None = None,
     ) -> SignedRequest:
-        """Sign an ``aws-chunked`` streaming upload (see :mod:`sigv4.streaming`).
+        """Sign an ``aws-chunked`` streaming upload (see :mod:`sigv4.core.streaming`).
 
         Returns the seed request (``.signature`` is the seed signature) whose
         ``.headers`` are ready to send (``Content-Length`` is the encoded
         length; it is signed only when passed in ``headers``) and whose
-        ``.body`` is a :class:`~sigv4.streaming.ChunkedBody` iterating the
+        ``.body`` is a :class:`~sigv4.core.streaming.ChunkedBody` iterating the
         signed chunks, each signed with the seed's day key."""
         from .streaming import ChunkedBody, plan_chunked
 

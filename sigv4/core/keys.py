@@ -10,7 +10,7 @@ The signing path starts with Python's built-in SHA-256 (``_sha2`` on 3.12+,
 which costs ~6 ms and ~4 MiB on a cold start (a Lambda's first request),
 while the messages signed here are a few hundred bytes.  A busy signer moves
 to OpenSSL's SHA-256, ~2x faster on them (see :class:`DayKey`); large
-payloads are always hashed with ``hashlib`` (see :mod:`sigv4.payload`).
+payloads are always hashed with ``hashlib`` (see :mod:`sigv4.core.payload`).
 HMAC (RFC 2104) is written out here: two hashes with the key XOR-ed into
 pads, the keyed states computed once per key and copied per message.
 """
@@ -127,7 +127,7 @@ class SigV4aDayKey:
     * ``scope`` is ``date/service/aws4_request``: no region (the signature is
       valid in every region of ``region_set``);
     * ``sign`` is the hex DER ECDSA P-256 signature of SHA-256 of the string to
-      sign, with the key :func:`sigv4.sigv4a.signing_key` derives once per
+      sign, with the key :func:`sigv4.core.sigv4a.signing_key` derives once per
       (access key, secret) and caches (see its statistics);
     * ``region_set`` (``"*"`` or ``"us-east-1,us-west-2"``) goes into the signed
       ``X-Amz-Region-Set`` header or query parameter (``region_set_query``,

@@ -27,7 +27,7 @@ nonce is derived (RFC 6979) from the key and the message, never reused, and
 the signing key is an ordinary long-term credential already present in the
 same process.  Code that must resist local timing attacks (an HSM, a shared
 multi-tenant host) should use the ``cryptography`` package, which
-:mod:`sigv4.sigv4a` uses when it is installed.  A server that *verifies*
+:mod:`sigv4.core.sigv4a` uses when it is installed.  A server that *verifies*
 SigV4a requests with this module is not exposed by it: verification uses
 only public data (the public key, the message, the signature).
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .checksums import Buffer
+    from ..core.checksums import Buffer
 
 __all__ = ["Crc64Nvme", "crc64nvme"]
 

@@ -1,6 +1,6 @@
 """What the requests and httpx adapters share, free of any HTTP library: which headers are
 signed; how a body is signed (hashed, ``UNSIGNED-PAYLOAD`` or refused); and, through
-:class:`sigv4._recovery.Recovery`, the recoveries (clock skew, the bucket's region, a redirect
+:class:`sigv4.adapters.recovery.Recovery`, the recoveries (clock skew, the bucket's region, a redirect
 to re-sign for). The adapters translate their library's objects to plain values and back.
 """
 
@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import threading
 
-from ._recovery import Recovery, Retry, _moved_host, _replace_netloc, _time_now, may_follow, regional_host, resolve_location
-from .canonical import UNSIGNED_PAYLOAD, _check_name
-from .errors import PayloadError, SigningError
-from .settings import S3_SERVICES
-from .signer import Signer
-from .urls import split_url
+from ..core.canonical import UNSIGNED_PAYLOAD, _check_name
+from ..core.errors import PayloadError, SigningError
+from ..core.settings import S3_SERVICES
+from ..core.signer import Signer
+from ..core.urls import split_url
+from .recovery import Recovery, Retry, _moved_host, _replace_netloc, _time_now, may_follow, regional_host, resolve_location
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from .credentials import Credentials, CredentialsProvider
-    from .settings import SigningSettings
-    from .signer import SignedRequest
+    from ..core.credentials import Credentials, CredentialsProvider
+    from ..core.settings import SigningSettings
+    from ..core.signer import SignedRequest
 
 __all__ = ["ALWAYS_SIGNED", "NEVER_SIGNED", "AdapterCore", "Retry", "may_follow", "regional_host", "resolve_location"]
 
@@ -51,7 +51,7 @@ def is_mrap_host(netloc: str) -> bool:
     alias, sep, suffix = host.partition(".accesspoint.s3-global.")
     if not sep or not alias:
         return False
-    from .s3.partitions import dns_suffixes
+    from ..s3.partitions import dns_suffixes
 
     return suffix in dns_suffixes()
 
@@ -99,7 +99,7 @@ class AdapterCore(Recovery):
             # signed_headers= takes names off that list.
             base = settings.get("unsigned_headers")
             if base is None:
-                from .settings import DEFAULT_UNSIGNED_HEADERS as base
+                from ..core.settings import DEFAULT_UNSIGNED_HEADERS as base
             settings["unsigned_headers"] = frozenset(_unsigned_names(base)) - self._extra
         user_clock = settings.pop("clock", None)
         if user_clock is not None and not callable(user_clock):
@@ -126,7 +126,7 @@ class AdapterCore(Recovery):
 
     def _signer(self, region: str) -> Signer:
         if type(region) is not str:  # a dict key below; the Signer checks the rest
-            from .errors import InvalidScopeError
+            from ..core.errors import InvalidScopeError
 
             raise InvalidScopeError("region", f"must be a non-empty string, not {type(region).__name__}")
         signer = self._signers.get(region)

@@ -31,15 +31,15 @@ from __future__ import annotations
 
 import hmac
 
-from .canonical import ALGORITHM
-from .errors import PayloadError, SigningError, VerificationError
-from .keys import signature, signing_key
-from .urls import unquote_to_bytes
-from .verify_parse import VerificationResult, parse_amz_date, parse_credential, split_target
+from ..core.canonical import ALGORITHM
+from ..core.errors import PayloadError, SigningError, VerificationError
+from ..core.keys import signature, signing_key
+from ..core.urls import unquote_to_bytes
+from .parse import VerificationResult, parse_amz_date, parse_credential, split_target
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .canonical import HeadersInput
+    from ..core.canonical import HeadersInput
     from .verifier import Verifier
 
 __all__ = ["verify_post", "url_bucket"]
@@ -76,7 +76,7 @@ def _form(fields: object) -> dict[str, str]:
 def url_bucket(url: str, headers: HeadersInput = None) -> str | None:
     """The bucket a POST is addressed to: the first path segment (path style),
     else the first label of the host (virtual-host style), else None."""
-    from .canonical import collect_headers
+    from ..core.canonical import collect_headers
 
     path, _, host = split_target(url)
     segment = path.lstrip("/").split("/", 1)[0]

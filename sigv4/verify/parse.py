@@ -1,4 +1,4 @@
-"""Reading what a request says about its own signature, for :mod:`sigv4.verifier`:
+"""Reading what a request says about its own signature, for :mod:`sigv4.verify.verifier`:
 the ``Authorization`` header or the ``X-Amz-*`` query parameters (SigV4's
 ``AWS4-HMAC-SHA256`` and SigV4a's ``AWS4-ECDSA-P256-SHA256``, whose credential
 scope has no region and whose region set is the signed ``X-Amz-Region-Set``
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from hashlib import sha256 as _sha256
 
-from .canonical import ALGORITHM, EMPTY_SHA256, canonical_header_value
-from .errors import PayloadError, SigningError, VerificationError
-from .urls import host_header, query_pairs, split_url, unquote_to_bytes
+from ..core.canonical import ALGORITHM, EMPTY_SHA256, canonical_header_value
+from ..core.errors import PayloadError, SigningError, VerificationError
+from ..core.urls import host_header, query_pairs, split_url, unquote_to_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .canonical import HeadersInput
-    from .credentials import Credentials
+    from ..core.canonical import HeadersInput
+    from ..core.credentials import Credentials
 
 __all__ = [
     "ALGORITHMS",
@@ -194,7 +194,7 @@ _QUERY_ESCAPES = frozenset(f"{b:02X}" for b in range(256) if chr(b) not in _UNRE
 
 
 def signed_query_pairs(query: str) -> list[tuple[str, str]]:
-    """:func:`sigv4.urls.query_pairs`, skipping the decode/encode round trip for a
+    """:func:`sigv4.core.urls.query_pairs`, skipping the decode/encode round trip for a
     query already in SigV4 encoding (what signers send: it comes back unchanged)."""
     if not query:
         return []
@@ -237,7 +237,7 @@ _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABC
 
 def request_headers(headers: HeadersInput) -> dict[str, str]:
     """Canonical header values by lower-case name (repeated names joined with
-    ``,``), as :func:`sigv4.canonical.collect_headers` computes them; a value
+    ``,``), as :func:`sigv4.core.canonical.collect_headers` computes them; a value
     already in canonical form (the usual case) skips the trimming."""
     canon: dict[str, str] = {}
     if headers is None:

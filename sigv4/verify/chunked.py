@@ -1,5 +1,5 @@
 """Verifying ``aws-chunked`` uploads (S3 "streaming SigV4"), the counterpart of
-:mod:`sigv4.streaming`.
+:mod:`sigv4.core.streaming`.
 
 :func:`verify_chunked` checks the seed request at once (an ordinary
 header-signed request whose payload hash is one of the ``STREAMING-*``
@@ -14,7 +14,7 @@ SigV4a seeds (``AWS4-ECDSA-P256-SHA256``) use
 trailer signature is an ECDSA signature of the ``AWS4-ECDSA-P256-SHA256-PAYLOAD``
 (``-TRAILER``) string to sign over the regionless scope, verified with the
 seed's public key; on the wire it is right-padded with ``*`` to 144 characters
-(as aws-c-auth and :mod:`sigv4.streaming` write it).  The padding is not
+(as aws-c-auth and :mod:`sigv4.core.streaming` write it).  The padding is not
 signed; it is accepted, but not required: hex digits then any ``*``, 144
 characters at most.  A SigV4 seed with an ECDSA mode, or the reverse, is
 refused.  ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` chunks carry no signature: their
@@ -34,10 +34,10 @@ from __future__ import annotations
 import hmac
 from hashlib import sha256
 
-from .checksums import ALGORITHMS, b64, new_checksum
-from .errors import PayloadError, VerificationError
-from .keys import HmacSha256
-from .streaming import (
+from ..core.checksums import ALGORITHMS, b64, new_checksum
+from ..core.errors import PayloadError, VerificationError
+from ..core.keys import HmacSha256
+from ..core.streaming import (
     SIGV4A_PADDED_SIGNATURE_LENGTH,
     STREAMING_ECDSA_PAYLOAD,
     STREAMING_ECDSA_PAYLOAD_TRAILER,
@@ -52,9 +52,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from .canonical import HeadersInput
-    from .checksums import Checksum
-    from .sigv4a import EcdsaPublicKey
+    from ..core.canonical import HeadersInput
+    from ..core.checksums import Checksum
+    from ..core.sigv4a import EcdsaPublicKey
     from .verifier import VerificationResult, Verifier
 
 __all__ = ["verify_chunked", "chunk_decoder", "ChunkDecoder", "VerifiedStream", "MAX_CHUNK_SIZE", "MODES", "TRAILER_ALGORITHMS"]
@@ -74,7 +74,7 @@ _MODES_OF = {
     "AWS4-HMAC-SHA256": (STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER),
     _SIGV4A: (STREAMING_ECDSA_PAYLOAD, STREAMING_ECDSA_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER),
 }
-#: The trailing checksums checked (crc64nvme by :mod:`sigv4.verify_crc64`).
+#: The trailing checksums checked (crc64nvme by :mod:`sigv4.verify.crc64`).
 TRAILER_ALGORITHMS = (*ALGORITHMS, "crc64nvme")
 _MAX_LINE = 4096
 _HEXDIGITS = frozenset(b"0123456789abcdefABCDEF")
@@ -173,7 +173,7 @@ class ChunkDecoder:
         self._previous = result.signature
         self._checksum: Checksum | None = None
         if algorithm == "crc64nvme":
-            from .verify_crc64 import Crc64Nvme
+            from .crc64 import Crc64Nvme
 
             self._checksum = Crc64Nvme()
         elif algorithm is not None:

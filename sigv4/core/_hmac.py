@@ -3,8 +3,8 @@
 ``hashlib`` and ``hmac`` load OpenSSL, which costs ~6 ms and ~4 MiB on a cold
 start (a Lambda's first request), while the messages signed here are a few
 hundred bytes; the built-in SHA-256 (``_sha2`` on 3.12+, ``_sha256`` before)
-needs no load.  Shared by the SigV4 keys (:mod:`sigv4.keys`) and the SigV4a
-nonces (:mod:`sigv4._p256`).
+needs no load.  Shared by the SigV4 keys (:mod:`sigv4.core.keys`) and the SigV4a
+nonces (:mod:`sigv4.core._p256`).
 """
 
 from __future__ import annotations

@@ -4,14 +4,14 @@ region teaches the region, and the regional host to send to; a followed redirect
 rejects is re-signed for its new URL), with the parsing they need (the server's date, an XML
 error's tags, S3 host names) and the rewriting of a URL's host.
 
-:class:`Recovery` is the half of :class:`sigv4._adapter.AdapterCore` that reads responses.
+:class:`Recovery` is the half of :class:`sigv4.adapters.base.AdapterCore` that reads responses.
 """
 
 from __future__ import annotations
 
 import time as _time
 
-from .urls import host_header, split_url
+from ..core.urls import host_header, split_url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class Retry:
 
 
 class Recovery:
-    """Response handling for :class:`~sigv4._adapter.AdapterCore`, which sets these attributes."""
+    """Response handling for :class:`~sigv4.adapters.base.AdapterCore`, which sets these attributes."""
 
     region: str
     recover_clock_skew: bool
@@ -56,7 +56,7 @@ class Recovery:
     def _now(self) -> float:
         value = self._base_clock()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            from .errors import SigningError
+            from ..core.errors import SigningError
 
             raise SigningError("clock", f"must return seconds since the epoch (a number), got {type(value).__name__}")
         return value + self.clock_offset
