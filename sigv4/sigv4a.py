@@ -5,37 +5,9 @@ signing and verification.
 with SigV4a; this module is for what lies under it: the public key AWS checks with
 (``signing_key(access_key, secret_key).public_key``), checking a signature
 (:func:`verify_signature`), the key cache and the backend in use.  The code is
-:mod:`sigv4.core.sigv4a`, in the core where the signer runs it.
+:mod:`sigv4.core.sigv4a`, in the core where the signer runs it; its ``__all__`` is
+this module's.
 """
 
-from .core.sigv4a import (
-    ALGORITHM,
-    KEY_CACHE,
-    MAX_KDF_COUNTER,
-    CacheInfo,
-    EcdsaPublicKey,
-    EcdsaSigningKey,
-    SigV4aKeyCache,
-    cryptography_available,
-    derive_private_key,
-    derive_private_key_uncached,
-    public_key_from_hex,
-    signing_key,
-    verify_signature,
-)
-
-__all__ = [
-    "ALGORITHM",
-    "KEY_CACHE",
-    "MAX_KDF_COUNTER",
-    "CacheInfo",
-    "EcdsaPublicKey",
-    "EcdsaSigningKey",
-    "SigV4aKeyCache",
-    "cryptography_available",
-    "derive_private_key",
-    "derive_private_key_uncached",
-    "public_key_from_hex",
-    "signing_key",
-    "verify_signature",
-]
+from .core.sigv4a import *  # noqa: F403
+from .core.sigv4a import __all__ as __all__

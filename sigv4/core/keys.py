@@ -74,6 +74,7 @@ class DayKey:
         "date",
         "header_problem",
         "hmac",
+        "query_prefix",
         "scope",
         "sha256",
         "token",
@@ -85,6 +86,7 @@ class DayKey:
     credential: str
     token: str
     authorization_prefix: str
+    query_prefix: str
     header_problem: str
 
     #: The signing algorithm, as it stands in the string to sign.
@@ -142,6 +144,7 @@ class SigV4aDayKey:
         "date",
         "ecdsa",
         "header_problem",
+        "query_prefix",
         "region_set",
         "region_set_query",
         "scope",
@@ -157,6 +160,7 @@ class SigV4aDayKey:
     credential: str
     token: str
     authorization_prefix: str
+    query_prefix: str
     header_problem: str
 
     def __init__(self, creds: Credentials, date: str, region_set: str, service: str) -> None:
@@ -199,6 +203,7 @@ def _scoped(key: DayKey | SigV4aDayKey, creds: Credentials, date: str, scope: st
     key.credential = quote(f"{creds.access_key}/{scope}")
     key.token = quote(creds.token) if creds.token else ""
     key.authorization_prefix = f"{key.algorithm} Credential={creds.access_key}/{scope}, SignedHeaders="
+    key.query_prefix = f"X-Amz-Algorithm={key.algorithm}&X-Amz-Credential={key.credential}&X-Amz-Date="
 
 
 def _openssl_sha256() -> Callable[[bytes], _Hash]:

@@ -100,6 +100,15 @@ def _check_method(method: object) -> str:
     return method.upper()
 
 
+def _check_expires(expires_in: object, max_expires: int) -> None:
+    """``expires_in``: an integer number of seconds from 1 to ``max_expires``."""
+    if isinstance(expires_in, bool) or not isinstance(expires_in, int):
+        raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
+    if not 1 <= expires_in <= max_expires:
+        hint = " (raise max_expires explicitly for a store that allows longer)" if expires_in > max_expires else ""
+        raise InvalidExpiryError("expires_in", f"must be between 1 and {max_expires} seconds, got {expires_in}{hint}")
+
+
 class Signer:
     """Signs requests for one (credentials, region, service) under one set of settings.
 
@@ -400,66 +409,70 @@ class Signer:
     ) -> SignedRequest:
         """Sign in the query string: a URL usable without further headers
         (except any ``headers`` passed, which are signed and must be sent)."""
-        method = _check_method(method)
+        if type(method) is not str or method not in _COMMON_METHODS:  # fast path: = _check_method(method)
+            method = _check_method(method)
         s = self.settings
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int):
-            raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
-        if not 1 <= expires_in <= s.max_expires:
-            hint = " (raise max_expires explicitly for a store that allows longer)" if expires_in > s.max_expires else ""
-            raise InvalidExpiryError("expires_in", f"must be between 1 and {s.max_expires} seconds, got {expires_in}{hint}")
+        if type(expires_in) is not int or not 1 <= expires_in <= s.max_expires:  # fast path: a plain int in range
+            _check_expires(expires_in, s.max_expires)
         scheme, netloc, path, query = split_url(url)
         provider = self._provider  # fast path: static credentials need no provider call
         creds = provider if type(provider) is Credentials else self.credentials()
-        date_time = self.amz_date(now)
+        cached = self._date_cache  # fast path: the datetime object of last time (= self.amz_date(now))
+        date_time = cached[1] if now is not None and cached[0] is now else self.amz_date(now)
         day = self.day_key(creds, date_time[:8])
-        if headers is None:  # fast path: nothing of the caller's to check (= _caller_headers(None))
+        if headers is None and payload_hash is None and (s.presign_unsigned_payload or s.unsigned_payload):
+            # Fast path: nothing of the caller's to check (= _caller_headers(None)) and what
+            # _payload() answers then; only the host is signed (= canonical_headers({'host': h}, ['host'])).
             to_send: dict[str, str] = {}
-            canon: dict[str, str] = {}
+            hashed = UNSIGNED_PAYLOAD
+            names: tuple[str, ...] = ("host",)
+            signed = signed_query = "host"
+            # (= host_header(scheme, netloc) for a bare host name)
+            header_block = f"host:{netloc.lower() if ':' not in netloc and '@' not in netloc else host_header(scheme, netloc)}\n"
         else:
             to_send, canon = self._caller_headers(headers, creds, presign=True)
-        if payload_hash is None and not canon and (s.presign_unsigned_payload or s.unsigned_payload):
-            hashed = UNSIGNED_PAYLOAD  # fast path: what _payload() answers here
-        else:
             hashed = self._payload(body, payload_hash, canon, presign=True)
-        if not canon:
-            # Fast path: only the host, which is always signed (= canonical_headers({'host': h}, ['host'])).
-            names = ["host"]
-            signed = signed_query = "host"
-            header_block = f"host:{host_header(scheme, netloc)}\n"
-        else:
             canon.setdefault("host", host_header(scheme, netloc))
-            names = sorted(n for n in canon if n not in s.unsigned_headers)
+            names = tuple(sorted(n for n in canon if n not in s.unsigned_headers))
             signed = ";".join(names)
             signed_query = quote(signed)
             header_block = canonical_headers(canon, names)
-        pairs = query_pairs(query) if query else []
-        if pairs:
-            auth_params = _SIGV4A_AUTH_PARAMS if day.region_set else _AUTH_PARAMS
-            for key, _ in pairs:
-                if key.lower() in auth_params:
-                    raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
         # Fast path: the X-Amz-* parameters written in sorted order (SigV4a's Region-Set sorts after
         # Expires, Security-Token and S3 Express's S3session-Token before SignedHeaders), which is
         # canonical_query_string() of them; tests/core/test_fast_paths.py.
-        auth = (
-            f"X-Amz-Algorithm={day.algorithm}&X-Amz-Credential={day.credential}&X-Amz-Date={date_time}&X-Amz-Expires={expires_in}"
-        )
-        if day.region_set:
-            auth += f"&X-Amz-Region-Set={day.region_set_query}"
-        token = f"&{s.session_token_name}={day.token}" if day.token else ""
-        signed_token = "" if s.omit_session_token else token
-        cquery = f"{auth}{signed_token}&X-Amz-SignedHeaders={signed_query}"
-        url_query = f"{auth}&X-Amz-SignedHeaders={signed_query}{token}"
-        if pairs:
-            # The caller's pairs and ours sorted together (ours read back from cquery).
-            cquery = canonical_query_string(pairs + query_pairs(cquery))
-            url_query = "&".join([f"{k}={v}" for k, v in pairs]) + "&" + url_query
-        curi, wire_path = self._paths(path)
-        creq, sts, sig = self._seal(day, date_time, method, curi, cquery, header_block, signed, hashed)
-        out_url = f"{scheme}://{netloc}{wire_path}?{url_query}&X-Amz-Signature={sig}"
+        auth = f"{day.query_prefix}{date_time}&X-Amz-Expires={expires_in}"
+        if not day.region_set and not day.token:
+            cquery = url_query = f"{auth}&X-Amz-SignedHeaders={signed_query}"
+        else:
+            if day.region_set:
+                auth += f"&X-Amz-Region-Set={day.region_set_query}"
+            token = f"&{s.session_token_name}={day.token}" if day.token else ""
+            cquery = f"{auth}{'' if s.omit_session_token else token}&X-Amz-SignedHeaders={signed_query}"
+            url_query = f"{auth}&X-Amz-SignedHeaders={signed_query}{token}"
+        if query:
+            pairs = query_pairs(query)
+            if pairs:
+                auth_params = _SIGV4A_AUTH_PARAMS if day.region_set else _AUTH_PARAMS
+                for key, _ in pairs:
+                    if key.lower() in auth_params:
+                        raise SigningError("url", f"already carries {key}: presign the URL without its old signature")
+                # The caller's pairs and ours sorted together (ours read back from cquery).
+                cquery = canonical_query_string(pairs + query_pairs(cquery))
+                url_query = "&".join([f"{k}={v}" for k, v in pairs]) + "&" + url_query
+        if s.double_encode_path or s.normalize_path or not is_canonical_path(path):
+            curi, wire_path = self._paths(path)
+        else:  # fast path: an S3 path already canonical is itself (= self._paths(path))
+            curi = wire_path = path or "/"
+        # _seal()'s three steps, written out: presigning is the hot path (test_fast_paths.py).
+        creq = canonical_request(method, curi, cquery, header_block, signed, hashed)
+        sts = string_to_sign(date_time, day.scope, creq, algorithm=day.algorithm, sha256=day.sha256)
+        sig = day.sign(sts)
         if creds.expiry is not None:
             warn_if_expiring(creds, date_time, expires_in)
-        return SignedRequest(method, out_url, to_send, creq, sts, sig, tuple(names), date_time, day.scope, body)
+        return SignedRequest(
+            method, f"{scheme}://{netloc}{wire_path}?{url_query}&X-Amz-Signature={sig}", to_send, creq, sts, sig, names,
+            date_time, day.scope, body,
+        )  # fmt: skip
 
     def sign_chunked(
         self,

@@ -68,6 +68,9 @@ def _encode(data: bytes, table: tuple[str, ...], safe: bytes) -> str:
 # "%XX" escapes of the other bytes (what quote_path() writes).
 _CANONICAL_PATH_CHARS = frozenset(_PATH_SAFE.decode("ascii") + "%")
 _CANONICAL_ESCAPES = frozenset(escape[1:] for escape in _PATH_TABLE if len(escape) == 3)
+# The same set as bytes, to delete with bytes.translate: an ASCII text is made only of
+# these when nothing is left (one C call, 2x faster than frozenset.issuperset).
+_CANONICAL_PATH_BYTES = "".join(sorted(_CANONICAL_PATH_CHARS)).encode("ascii")
 
 
 def _refused(field: str, value: object) -> InvalidURLError:
@@ -83,8 +86,10 @@ def is_canonical_path(path: str) -> bool:
     decoding: true of most paths an HTTP client or SDK built."""
     if not isinstance(path, str):
         raise _refused("path", path)
-    if not _CANONICAL_PATH_CHARS.issuperset(path):
-        return False
+    if not path.isascii() or path.encode("ascii").translate(None, _CANONICAL_PATH_BYTES):
+        return False  # (= not _CANONICAL_PATH_CHARS.issuperset(path))
+    if "%" not in path:
+        return True
     pieces = path.split("%")
     for i in range(1, len(pieces)):  # noqa: SIM110 - a plain loop is faster than all(generator)
         if pieces[i][:2] not in _CANONICAL_ESCAPES:
@@ -262,7 +267,8 @@ def split_url(url: str) -> tuple[str, str, str, str]:
         cut = question
     netloc, rest = rest[:cut], rest[cut:]
     path, _, query = rest.partition("?")
-    if not _PLAIN_HOST.issuperset(netloc) or not netloc:  # a plain lower-case name needs no work
+    # A plain lower-case name needs no work (= _PLAIN_HOST.issuperset(netloc), on bytes).
+    if not netloc or not netloc.isascii() or netloc.encode("ascii").translate(None, _PLAIN_HOST_BYTES):
         netloc = _check_netloc(netloc)
     return scheme, netloc, path, query
 
@@ -277,6 +283,7 @@ def _encodes(text: str) -> bool:
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _PLAIN_HOST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_PLAIN_HOST_BYTES = "".join(sorted(_PLAIN_HOST)).encode("ascii")
 _HOST_CHARS = _PLAIN_HOST | {"_"}
 _IPV6_CHARS = frozenset("0123456789abcdef:.")
 # RFC 3986 userinfo: unreserved, sub-delims, ":" and escapes.
@@ -328,7 +335,7 @@ def host_header(scheme: str, netloc: str) -> str:
     """The Host header an HTTP client sends for this URL (a netloc from
     :func:`split_url`): no userinfo, and the port only when it is not the
     scheme's default."""
-    if not isinstance(scheme, str) or not isinstance(netloc, str):
+    if (type(scheme) is not str or type(netloc) is not str) and (not isinstance(scheme, str) or not isinstance(netloc, str)):
         raise _refused("scheme", scheme) if not isinstance(scheme, str) else _refused("netloc", netloc)
     if ":" not in netloc and "@" not in netloc:
         return netloc.lower()

@@ -4,6 +4,9 @@ inside it gives what the plain path gives.
 * ``Signer.presign`` writes the X-Amz-* parameters already sorted and the host-only header
   block directly: equal to ``canonical_query_string`` / ``canonical_headers`` of them.
 * ``Signer.amz_date`` formats a second once: equal to formatting it afresh.
+* ``Signer.presign`` writes out its steps (the method check, the host line, an S3 path
+  already canonical, ``_seal``'s three steps): equal to the plain helpers run one by one;
+  ``is_canonical_path`` and ``split_url``'s plain-host check equal their definitions.
 * ``DayKey`` hashes with the built-in SHA-256 first and OpenSSL's later: same digests.
 * ``presign_keys`` (bulk) builds URLs from a template: equal to ``presign`` per key, and
   (independently) to botocore's S3SigV4QueryAuth.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import urllib.parse
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from unittest import mock
@@ -22,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigv4
-from sigv4.core import canonical, signer
+from sigv4.core import canonical, signer, urls
 from sigv4.core.keys import DayKey
 from sigv4.core.urls import query_pairs
 from tests import botocore_oracle as oracle
@@ -164,3 +168,67 @@ def test_bulk_template_equals_presign_and_botocore(keys: list[str]) -> None:
         now=NOW,
     )
     assert theirs == urls[0]
+
+
+_PATH_CHARS = st.sampled_from([*"aZ09-_.~/%+ ", "%2F", "%2f", "%41", "%7E", "%20", "%C3%BC", "%E", "é", "ü"])
+
+
+@settings(max_examples=400)
+@given(path=st.lists(_PATH_CHARS, max_size=12).map("".join))
+def test_is_canonical_path_equals_its_definition(path: str) -> None:
+    """The bytes.translate check (and the quick exit when there is no %) = decode, encode, compare."""
+    assert urls.is_canonical_path(path) == (urls.quote_path(urllib.parse.unquote_to_bytes(path)) == path)
+
+
+@settings(max_examples=300)
+@given(host=st.text(st.sampled_from([*"abzAZ09-._:@[]", "é", "\x00"]), max_size=16))
+def test_a_plain_host_skips_only_checks_it_would_pass(host: str) -> None:
+    """split_url's fast path for a lower-case DNS name = what _check_netloc answers for it."""
+    try:
+        expected: object = urls._check_netloc(host)
+    except sigv4.InvalidURLError:
+        expected = sigv4.InvalidURLError
+    try:
+        got: object = urls.split_url(f"https://{host}/k")[1]
+    except sigv4.InvalidURLError:
+        got = sigv4.InvalidURLError
+    assert got == expected
+
+
+@settings(max_examples=300)
+@given(
+    service=st.sampled_from(["s3", "service"]),
+    normalize=st.sampled_from([None, True, False]),
+    method=st.sampled_from(["GET", "PUT", "get", "Patch", "PROPFIND"]),
+    netloc=st.sampled_from(["b.s3.amazonaws.com", "B.S3.Amazonaws.com", "127.0.0.1:9000", "u@h.example:443", "[::1]:8080"]),
+    path=st.lists(_PATH_CHARS, max_size=8).map(lambda parts: "/" + "".join(parts)),
+    creds=st.sampled_from([CREDS, TOKEN_CREDS]),
+)
+def test_presign_written_out_equals_the_plain_steps(
+    service: str, normalize: bool | None, method: str, netloc: str, path: str, creds: sigv4.Credentials
+) -> None:
+    """presign's inline steps (method check, the date of the same datetime, the host line, an
+    S3 path already canonical, _seal's three steps) = the plain helpers run one by one."""
+    s = sigv4.Signer(creds, "us-east-1", service, normalize_path=normalize)
+    url = f"https://{netloc}{path}"
+    try:
+        signed = s.presign(method, url, 900, now=NOW)
+    except sigv4.SigningError:
+        return  # (refused paths are test_wire.py's)
+    scheme, checked_netloc, raw_path, _ = urls.split_url(url)
+    curi, wire = s._paths(raw_path)
+    header_block = canonical.canonical_headers({"host": urls.host_header(scheme, checked_netloc)}, ["host"])
+    date_time = s.amz_date(NOW)
+    cquery = signed.canonical_request.split("\n")[2]  # (its fast path is the first test's)
+    plain = signer.Signer._seal(
+        s.day_key(creds, date_time[:8]),
+        date_time,
+        signer._check_method(method),
+        curi,
+        cquery,
+        header_block,
+        "host",
+        s._payload(b"", None, {}, presign=True),
+    )
+    assert (signed.canonical_request, signed.string_to_sign, signed.signature) == plain
+    assert signed.url.startswith(f"{scheme}://{checked_netloc}{wire}?")
