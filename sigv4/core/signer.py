@@ -22,10 +22,22 @@ from .canonical import (
 from .credentials import Credentials
 from .errors import (
     CredentialsError,
-    InvalidExpiryError,
     InvalidHeaderError,
-    InvalidScopeError,
     SigningError,
+)
+from .inputs import (
+    ALGORITHMS,
+    AUTH_PARAMS,
+    COMMON_METHODS,
+    HMAC_ALGORITHM,
+    REPLACED_HEADERS,
+    SIGV4A_ALGORITHM,
+    SIGV4A_AUTH_PARAMS,
+    SIGV4A_REPLACED_HEADERS,
+    check_expires,
+    check_method,
+    check_region_set,
+    check_scope,
 )
 from .keys import DayKey, SigV4aDayKey
 from .payload import payload_hash as _payload_hash
@@ -47,66 +59,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Signer", "SignedRequest", "amz_date", "amz_date_seconds", "clock_seconds", "warn_if_expiring"]
 
-_SCOPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-# Query parameters a presigned URL owns; a caller passing them is a mistake.
-_AUTH_PARAMS = frozenset(
-    {"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature"}
-)
-# Headers the signer writes itself: a caller's copy is replaced, not signed.
-_REPLACED_HEADERS = frozenset({"authorization", "x-amz-date"})
-HMAC_ALGORITHM = "AWS4-HMAC-SHA256"
-SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
-_ALGORITHMS = (HMAC_ALGORITHM, SIGV4A_ALGORITHM)
-# SigV4a's own parameter and header, as the other auth parameters and headers.
-_SIGV4A_AUTH_PARAMS = _AUTH_PARAMS | {"x-amz-region-set"}
-_SIGV4A_REPLACED_HEADERS = _REPLACED_HEADERS | {"x-amz-region-set"}
 # Where a session token travels (settings.session_token_name): masked in reprs, and a
 # caller's copy is replaced when the credentials carry a token.
 _TOKEN_HEADERS = TOKEN_HEADERS
-
-
-def _check_region_set(value: object) -> str:
-    """SigV4a's region set: ``"*"`` or comma-separated regions (each checked as a
-    SigV4 region), kept as the one comma-joined string that is signed."""
-    if value == "*":
-        return "*"
-    if not isinstance(value, str) or not value:
-        raise InvalidScopeError("region_set", "must be '*' or comma-separated regions such as 'us-east-1,us-west-2'")
-    for region in value.split(","):
-        if not region:
-            raise InvalidScopeError("region_set", f"{value!r} has an empty region (no spaces or doubled commas)")
-        _check_scope("region_set", region)
-    return value
-
-
-def _check_scope(field: str, value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidScopeError(field, "must be a non-empty string")
-    for ch in value:
-        if ch not in _SCOPE_CHARS:
-            raise InvalidScopeError(field, f"{value!r} may contain only letters, digits, '-', '_' and '.'")
-    return value
-
-
-# Methods already in canonical form skip the checks below.
-_COMMON_METHODS = frozenset({"GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS"})
-
-
-def _check_method(method: object) -> str:
-    if type(method) is str and method in _COMMON_METHODS:
-        return method
-    if not isinstance(method, str) or not method or not method.isascii() or not method.isalpha():
-        raise SigningError("method", f"must be an HTTP method such as 'GET', got {method!r}")
-    return method.upper()
-
-
-def _check_expires(expires_in: object, max_expires: int) -> None:
-    """``expires_in``: an integer number of seconds from 1 to ``max_expires``."""
-    if isinstance(expires_in, bool) or not isinstance(expires_in, int):
-        raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
-    if not 1 <= expires_in <= max_expires:
-        hint = " (raise max_expires explicitly for a store that allows longer)" if expires_in > max_expires else ""
-        raise InvalidExpiryError("expires_in", f"must be between 1 and {max_expires} seconds, got {expires_in}{hint}")
 
 
 class Signer:
@@ -153,13 +108,13 @@ class Signer:
             raise CredentialsError("credentials", "must be a sigv4.Credentials or a provider with get_credentials()")
         if clock is not None and not callable(clock):
             raise SigningError("clock", "must be a callable returning seconds since the epoch")
-        if type(algorithm) is not str or algorithm not in _ALGORITHMS:
+        if type(algorithm) is not str or algorithm not in ALGORITHMS:
             shown = repr(algorithm) if isinstance(algorithm, str) and len(algorithm) <= 40 else type(algorithm).__name__
             raise SigningError("algorithm", f"must be {HMAC_ALGORITHM!r} (SigV4) or {SIGV4A_ALGORITHM!r} (SigV4a), got {shown}")
         self.algorithm = algorithm
         self._provider = credentials
-        self.region = _check_scope("region", region) if algorithm == HMAC_ALGORITHM else _check_region_set(region)
-        self.service = _check_scope("service", service)
+        self.region = check_scope("region", region) if algorithm == HMAC_ALGORITHM else check_region_set(region)
+        self.service = check_scope("service", service)
         overrides = {
             "double_encode_path": double_encode_path,
             "normalize_path": normalize_path,
@@ -291,8 +246,8 @@ class Signer:
             return {}, {}
         to_send, canon = collect_headers(headers)
         v4a = self.algorithm == SIGV4A_ALGORITHM
-        auth_params = _SIGV4A_AUTH_PARAMS if v4a else _AUTH_PARAMS
-        replaced = _SIGV4A_REPLACED_HEADERS if v4a else _REPLACED_HEADERS
+        auth_params = SIGV4A_AUTH_PARAMS if v4a else AUTH_PARAMS
+        replaced = SIGV4A_REPLACED_HEADERS if v4a else REPLACED_HEADERS
         for name in list(to_send):
             lower = name.lower()
             if presign and lower in auth_params and lower != "x-amz-date":
@@ -353,7 +308,7 @@ class Signer:
         now: datetime | None,
         payload_hash: str | None,
     ) -> SignedRequest:
-        method = method if method in _COMMON_METHODS and type(method) is str else _check_method(method)
+        method = method if method in COMMON_METHODS and type(method) is str else check_method(method)
         scheme, netloc, path, query = split_url(url)
         date_time = self.amz_date(now)
         day = self.day_key(creds, date_time[:8])
@@ -409,11 +364,11 @@ class Signer:
     ) -> SignedRequest:
         """Sign in the query string: a URL usable without further headers
         (except any ``headers`` passed, which are signed and must be sent)."""
-        if type(method) is not str or method not in _COMMON_METHODS:  # fast path: = _check_method(method)
-            method = _check_method(method)
+        if type(method) is not str or method not in COMMON_METHODS:  # fast path: = check_method(method)
+            method = check_method(method)
         s = self.settings
         if type(expires_in) is not int or not 1 <= expires_in <= s.max_expires:  # fast path: a plain int in range
-            _check_expires(expires_in, s.max_expires)
+            check_expires(expires_in, s.max_expires)
         scheme, netloc, path, query = split_url(url)
         provider = self._provider  # fast path: static credentials need no provider call
         creds = provider if type(provider) is Credentials else self.credentials()
@@ -452,7 +407,7 @@ class Signer:
         if query:
             pairs = query_pairs(query)
             if pairs:
-                auth_params = _SIGV4A_AUTH_PARAMS if day.region_set else _AUTH_PARAMS
+                auth_params = SIGV4A_AUTH_PARAMS if day.region_set else AUTH_PARAMS
                 for key, _ in pairs:
                     if key.lower() in auth_params:
                         raise SigningError("url", f"already carries {key}: presign the URL without its old signature")

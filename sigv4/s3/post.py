@@ -23,12 +23,13 @@ import json as _json
 import time as _time
 from json.encoder import encode_basestring_ascii as _json_string
 
+from ..core.amzdate import amz_date_seconds, warn_if_expiring
 from ..core.canonical import ALGORITHM
 from ..core.credentials import Credentials
 from ..core.errors import CredentialsError, InvalidExpiryError, SigningError
 from ..core.keys import KeyCache, signing_key
 from ..core.keys import signature as _signature
-from ..core.signer import Signer, amz_date_seconds, warn_if_expiring
+from ..core.signer import Signer
 from ..core.urls import split_url
 from .policy import (
     InvalidPolicyError,

@@ -27,7 +27,7 @@ Moving from the official library, this module has its entry points::
 
 from __future__ import annotations
 
-from ..core.signer import amz_date_seconds
+from ..core.amzdate import amz_date_seconds
 from ..core.urls import quote
 from ._recipes import make_signer
 

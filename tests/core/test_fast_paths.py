@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import sigv4
 from sigv4.core import canonical, signer, urls
+from sigv4.core.inputs import check_method
 from sigv4.core.keys import DayKey
 from sigv4.core.urls import query_pairs
 from tests import botocore_oracle as oracle
@@ -223,7 +224,7 @@ def test_presign_written_out_equals_the_plain_steps(
     plain = signer.Signer._seal(
         s.day_key(creds, date_time[:8]),
         date_time,
-        signer._check_method(method),
+        check_method(method),
         curi,
         cquery,
         header_block,
