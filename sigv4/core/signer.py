@@ -310,7 +310,8 @@ class Signer:
     ) -> SignedRequest:
         method = method if method in COMMON_METHODS and type(method) is str else check_method(method)
         scheme, netloc, path, query = split_url(url)
-        date_time = self.amz_date(now)
+        cached = self._date_cache  # fast path: the datetime object of last time (= self.amz_date(now))
+        date_time = cached[1] if now is not None and cached[0] is now else self.amz_date(now)
         day = self.day_key(creds, date_time[:8])
         if day.header_problem:  # it would be sent in Authorization or X-Amz-Security-Token
             raise CredentialsError(day.header_problem, "must be printable ASCII to be sent in a header (presign instead)")
@@ -338,7 +339,10 @@ class Signer:
             canon["x-amz-content-sha256"] = hashed
         unsigned = s.unsigned_headers
         names = sorted([n for n in canon if n not in unsigned])
-        curi, wire_path = self._paths(path)
+        if s.double_encode_path or s.normalize_path or not is_canonical_path(path):
+            curi, wire_path = self._paths(path)
+        else:  # fast path: an S3 path already canonical is itself (= self._paths(path))
+            curi = wire_path = path or "/"
         pairs = query_pairs(query) if query else []
         signed = ";".join(names)
         creq, sts, sig = self._seal(

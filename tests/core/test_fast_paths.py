@@ -209,7 +209,8 @@ def test_presign_written_out_equals_the_plain_steps(
     service: str, normalize: bool | None, method: str, netloc: str, path: str, creds: sigv4.Credentials
 ) -> None:
     """presign's inline steps (method check, the date of the same datetime, the host line, an
-    S3 path already canonical, _seal's three steps) = the plain helpers run one by one."""
+    S3 path already canonical, _seal's three steps) = the plain helpers run one by one; and
+    sign()'s."""
     s = sigv4.Signer(creds, "us-east-1", service, normalize_path=normalize)
     url = f"https://{netloc}{path}"
     try:
@@ -233,3 +234,8 @@ def test_presign_written_out_equals_the_plain_steps(
     )
     assert (signed.canonical_request, signed.string_to_sign, signed.signature) == plain
     assert signed.url.startswith(f"{scheme}://{checked_netloc}{wire}?")
+    # sign() takes the same two fast paths (the date of the same datetime, the S3 path).
+    header_signed = s.sign(method, url, now=NOW)
+    assert header_signed.canonical_request.split("\n")[1] == curi
+    assert header_signed.headers["X-Amz-Date"] == date_time
+    assert header_signed.url == f"{scheme}://{checked_netloc}{wire}"
