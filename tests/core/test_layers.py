@@ -21,7 +21,9 @@ LAYERS = {
     "s3": {"core", "providers", "s3"},
     "tokens": {"core", "providers", "tokens"},
     "adapters": {"core", "s3", "adapters"},
-    "root": {"core", "verify", "providers", "s3", "tokens", "adapters", "root"},
+    # How sigv4.testing launches each local S3 server: the standard library only.
+    "servers": {"servers"},
+    "root": {"core", "verify", "providers", "s3", "tokens", "adapters", "servers", "root"},
 }
 #: The package root holds the public API and nothing else: the lazy names of
 #: ``sigv4/__init__.py``, ``python -m sigv4``, and the modules users import by path.
