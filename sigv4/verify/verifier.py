@@ -46,17 +46,12 @@ What is checked, in order (the first failure is raised as a
 
 The clock is a value: ``clock=`` (a callable returning epoch seconds), by
 default ``time.time`` looked up at each call (so freezegun can freeze it).
-
-Steps 2 to 4 (and the scope restrictions of 1), the settings, the clock and the key caches are
-:class:`sigv4.verify.policy.VerifierPolicy`'s, the base of :class:`Verifier`; the
-request's fields are read by :mod:`sigv4.verify.parse` and :mod:`sigv4.verify.request`.
-This module holds the entry points and the rest: the S3 rule on unsigned headers, the
-canonical request and string to sign rebuilt, the signature and the payload hash.
 """
 
 from __future__ import annotations
 
 import hmac
+import time as _time
 from hashlib import sha256 as _sha256
 
 from ..core.canonical import (
@@ -67,19 +62,34 @@ from ..core.canonical import (
     canonical_uri,
     string_to_sign,
 )
-from ..core.errors import SigningError, VerificationError
-from ..core.settings import S3_SERVICES, settings_for
-from .parse import SIGV4A_ALGORITHM, VerificationResult, parse_amz_date, parse_credential, parse_header_auth, parse_query_auth
-from .policy import VerifierPolicy, region_set_covers
-from .request import hash_body, is_sha256_hex, query_value, request_headers, signed_query_pairs, split_target
+from ..core.credentials import Credentials
+from ..core.errors import CredentialsError, SigningError, VerificationError
+from ..core.keys import HmacSha256, KeyCache, signing_key
+from ..core.settings import MAX_EXPIRES, S3_SERVICES, settings_for
+from .parse import (
+    ALGORITHMS,
+    SIGV4A_ALGORITHM,
+    RequestAuth,
+    VerificationResult,
+    hash_body,
+    is_sha256_hex,
+    parse_amz_date,
+    parse_credential,
+    parse_header_auth,
+    parse_query_auth,
+    query_value,
+    request_headers,
+    signed_query_pairs,
+    split_target,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import NoReturn
 
     from ..core.canonical import HeadersInput
-    from ..core.sigv4a import EcdsaPublicKey
+    from ..core.sigv4a import EcdsaPublicKey, SigV4aKeyCache
     from .chunked import ChunkDecoder, VerifiedStream
 
 __all__ = [
@@ -102,7 +112,33 @@ def _rules(service: str) -> tuple[bool, bool]:
     return settings.double_encode_path, settings.normalize_path
 
 
-class Verifier(VerifierPolicy):
+def _glob(pattern: str, name: str) -> bool:
+    """``fnmatch`` with ``*`` as the only wildcard (a region set entry: ``us-*``)."""
+    if "*" not in pattern:
+        return pattern == name
+    first, *middle, last = pattern.split("*")
+    if not name.startswith(first) or not name.endswith(last) or len(name) < len(first) + len(last):
+        return False
+    pos, end = len(first), len(name) - len(last)
+    for piece in middle:
+        found = name.find(piece, pos, end)
+        if found == -1:
+            return False
+        pos = found + len(piece)
+    return True
+
+
+def region_set_covers(region_set: str, region: str) -> bool:
+    """Whether a SigV4a signature for ``region_set`` (``*``, ``us-east-1,us-west-2``,
+    ``us-*``) is valid in ``region``."""
+    return any(_glob(entry, region) for entry in region_set.split(","))
+
+
+def _default_clock() -> float:
+    return _time.time()
+
+
+class Verifier:
     """Checks SigV4- and SigV4a-signed requests.
 
     ``lookup(access_key)`` returns the :class:`sigv4.Credentials` of that key
@@ -129,7 +165,96 @@ class Verifier(VerifierPolicy):
     segments.
     """
 
-    __slots__ = ()
+    __slots__ = (
+        "_clock",
+        "_keys",
+        "_lookup",
+        "_v4a_keys",
+        "algorithms",
+        "max_expires",
+        "normalize_path",
+        "regions",
+        "services",
+        "skew",
+    )
+
+    def __init__(
+        self,
+        lookup: Callable[[str], Credentials | None],
+        *,
+        clock: Callable[[], float] | None = None,
+        skew: int = 900,
+        max_expires: int = MAX_EXPIRES,
+        regions: Iterable[str] | None = None,
+        services: Iterable[str] | None = None,
+        algorithms: Iterable[str] | None = None,
+        normalize_path: bool | None = None,
+    ) -> None:
+        if not callable(lookup):
+            raise CredentialsError("lookup", "must be a callable returning sigv4.Credentials or None")
+        for name, value in (("skew", skew), ("max_expires", max_expires)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SigningError(name, "must be a non-negative integer number of seconds")
+        for name, names in (("regions", regions), ("services", services), ("algorithms", algorithms)):
+            if isinstance(names, str):
+                raise SigningError(name, "must be an iterable of names, not a string")
+        accepted = frozenset(ALGORITHMS) if algorithms is None else frozenset(algorithms)
+        if not accepted or not accepted.issubset(ALGORITHMS):
+            raise SigningError("algorithms", f"must name one or both of {', '.join(ALGORITHMS)}")
+        if normalize_path is not None and not isinstance(normalize_path, bool):
+            raise SigningError("normalize_path", "must be True, False or None (the service's rule)")
+        self._lookup = lookup
+        self._clock = clock or _default_clock
+        # Signing keys with their keyed HMACs, owned by this verifier (bounded, thread-safe).
+        self._keys = KeyCache(256)
+        self._v4a_keys: SigV4aKeyCache | None = None  # SigV4a keys, made on the first SigV4a request
+        self.algorithms = accepted
+        self.normalize_path = normalize_path
+        self.skew = skew
+        self.max_expires = max_expires
+        self.regions = frozenset(regions) if regions is not None else None
+        self.services = frozenset(services) if services is not None else None
+
+    def __repr__(self) -> str:
+        return (
+            f"Verifier(skew={self.skew}, max_expires={self.max_expires}, regions={self.regions!r}, services={self.services!r}, "
+            f"algorithms={tuple(a for a in ALGORITHMS if a in self.algorithms)!r})"
+        )
+
+    def cache_info(self) -> dict[str, dict[str, int]]:
+        """Key cache statistics: ``{"sigv4": {...}, "sigv4a": {...}}``, each with
+        ``hits``, ``misses``, ``size`` and ``maxsize`` (SigV4a's key is derived
+        once per credentials: one miss each)."""
+        v4a = self._v4a_keys
+        info = v4a.cache_info() if v4a is not None else None
+        return {
+            "sigv4": self._keys.info(),
+            "sigv4a": {
+                "hits": info.hits if info else 0,
+                "misses": info.misses if info else 0,
+                "size": info.currsize if info else 0,
+                "maxsize": info.maxsize if info else 256,
+            },
+        }
+
+    def _public_key(self, creds: Credentials) -> EcdsaPublicKey:
+        """The SigV4a public key of these credentials (derived once, cached here)."""
+        from ..core.sigv4a import SigV4aKeyCache
+
+        cache = self._v4a_keys
+        if cache is None:
+            cache = self._v4a_keys = SigV4aKeyCache(256)
+        return cache.signing_key(creds.access_key, creds.secret_key).public_key
+
+    def _keyed(self, secret: str, date: str, region: str, service: str) -> tuple[bytes, HmacSha256]:
+        """The signing key (:func:`sigv4.signing_key`) and its keyed HMAC on OpenSSL's
+        SHA-256 (a verifier is a busy server)."""
+
+        def make() -> tuple[bytes, HmacSha256]:
+            key = signing_key(secret, date, region, service)
+            return key, HmacSha256(key, _sha256)
+
+        return self._keys.get((secret, date, region, service), make)  # type: ignore[return-value]
 
     # -- public API -----------------------------------------------------------
 
@@ -183,6 +308,42 @@ class Verifier(VerifierPolicy):
         chunk signatures -- SigV4a: the public key verifying them --, canonical
         header values by lower-case name)."""
         return self._verify(method, url, headers, b"", chunked=True)
+
+    def now(self) -> float:
+        return float(self._clock())
+
+    def credentials_for(
+        self, access_key: str, region: str, service: str, malformed: str, *, algorithm: str = ALGORITHMS[0]
+    ) -> Credentials:
+        """The scope restrictions, then the key lookup.  For SigV4a ``region`` is
+        the region set: it must cover one of ``regions``."""
+        if algorithm not in self.algorithms:
+            accepted = ", ".join(a for a in ALGORITHMS if a in self.algorithms)
+            raise VerificationError(malformed, f"the signing algorithm {algorithm} is not accepted here; use {accepted}")
+        if self.regions is not None:
+            expected = ", ".join(sorted(self.regions))
+            if algorithm == SIGV4A_ALGORITHM:
+                if not any(region_set_covers(region, r) for r in self.regions):
+                    raise VerificationError(malformed, f"the region set '{region}' covers none of '{expected}'")
+            elif region not in self.regions:
+                raise VerificationError(malformed, f"the region '{region}' is wrong; expecting '{expected}'")
+        if self.services is not None and service not in self.services:
+            expected = ", ".join(sorted(self.services))
+            raise VerificationError(malformed, f"the service '{service}' is wrong; expecting '{expected}'")
+        creds = self._lookup(access_key)
+        if creds is None:
+            raise VerificationError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+        if not isinstance(creds, Credentials):
+            raise CredentialsError("lookup", f"must return sigv4.Credentials or None, not {type(creds).__name__}")
+        return creds
+
+    @staticmethod
+    def check_token(creds: Credentials, token: str | None) -> None:
+        expected = creds.token
+        if expected is None and token is None:
+            return
+        if expected is None or token is None or not hmac.compare_digest(expected.encode("utf-8"), token.encode("utf-8")):
+            raise VerificationError("InvalidToken", "The provided token is malformed or otherwise invalid.")
 
     # -- internals ------------------------------------------------------------
 
@@ -312,3 +473,21 @@ class Verifier(VerifierPolicy):
             canonical_request=creq,
             string_to_sign=string_to_sign(amz_date, scope, creq, algorithm=algorithm, sha256=_sha256),
         )
+
+    def _check_time(self, auth: RequestAuth) -> None:
+        stamp = parse_amz_date(auth.amz_date)
+        assert stamp is not None  # checked by the parsers
+        now = self.now()
+        if auth.presigned:
+            if (auth.expires or 0) > self.max_expires:
+                raise VerificationError(
+                    auth.malformed, f"X-Amz-Expires must be less than {self.max_expires} seconds, got {auth.expires}"
+                )
+            if stamp > now + self.skew:
+                raise VerificationError("AccessDenied", "Request is not valid yet")
+            if now > stamp + (auth.expires or 0):
+                raise VerificationError("AccessDenied", "Request has expired")
+        elif abs(now - stamp) > self.skew:
+            raise VerificationError(
+                "RequestTimeTooSkewed", "The difference between the request time and the current time is too large."
+            )
