@@ -18,6 +18,7 @@ from hashlib import sha256
 from .canonical import ALGORITHM, EMPTY_SHA256
 from .checksums import b64, checksum_header, new_checksum
 from .errors import PayloadError
+from .inputs import SIGV4A_ALGORITHM
 from .keys import signature
 
 TYPE_CHECKING = False
@@ -39,7 +40,6 @@ __all__ = [
     "encoded_length",
 ]
 
-SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
 _SIG_LEN = 64
 #: The width of a SigV4a chunk or trailer signature field: the longest hex DER ECDSA
 #: P-256 signature (72 bytes: SEQUENCE of two 33-byte INTEGERs), right-padded with "*"

@@ -8,6 +8,7 @@ subclass naming the argument and the rule.
 
 from __future__ import annotations
 
+from .canonical import ALGORITHM as HMAC_ALGORITHM
 from .errors import InvalidExpiryError, InvalidScopeError, SigningError
 
 __all__ = [
@@ -33,7 +34,6 @@ AUTH_PARAMS = frozenset(
 )
 # Headers the signer writes itself: a caller's copy is replaced, not signed.
 REPLACED_HEADERS = frozenset({"authorization", "x-amz-date"})
-HMAC_ALGORITHM = "AWS4-HMAC-SHA256"
 SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
 ALGORITHMS = (HMAC_ALGORITHM, SIGV4A_ALGORITHM)
 # SigV4a's own parameter and header, as the other auth parameters and headers.

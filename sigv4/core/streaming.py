@@ -36,7 +36,6 @@ are in :mod:`sigv4.core.aws_chunked`; their names are re-exported here.
 from __future__ import annotations
 
 from .aws_chunked import (
-    SIGV4A_ALGORITHM,
     SIGV4A_PADDED_SIGNATURE_LENGTH,
     ChunkedBody,
     ChunkSigner,
@@ -48,6 +47,7 @@ from .aws_chunked import (
 from .canonical import ALGORITHM, collect_headers
 from .checksums import ALGORITHMS, checksum_header
 from .errors import PayloadError
+from .inputs import SIGV4A_ALGORITHM
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

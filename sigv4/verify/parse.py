@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..core.canonical import ALGORITHM
 from ..core.errors import VerificationError
+from ..core.inputs import ALGORITHMS, SIGV4A_ALGORITHM
 from .request import hash_body, is_sha256_hex, query_value, request_headers, signed_query_pairs, split_target
 
 TYPE_CHECKING = False
@@ -52,9 +53,6 @@ _QUERY_AUTH = (
     "X-Amz-Signature",
 )
 _QUERY_AUTH_NAMES = frozenset((*_QUERY_AUTH, "X-Amz-Security-Token", "X-Amz-Region-Set"))
-SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
-#: The signing algorithms a request may name (SigV4, SigV4a).
-ALGORITHMS = (ALGORITHM, SIGV4A_ALGORITHM)
 _REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.*,")
 _MONTHS = {m: i + 1 for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))}
 
