@@ -99,3 +99,26 @@ def query_sign(
     with at(now):
         signer.add_auth(request)
     return str(request.url)
+
+
+def as_sigv4_sends(url: str, *, s3: bool, normalize: Optional[bool] = None) -> str:
+    """botocore's URL in the form sigv4 sends it.  botocore leaves dot segments in the
+    path for the HTTP client to remove (RFC 3986), where S3 wanted them kept and a
+    normalising service normalises differently; sigv4 sends none for a client to remove:
+    S3's escaped (``%2E``, which S3 decodes back), a normalising service's path already
+    normalised (by botocore's own ``normalize_url_path``).  The rest is botocore's."""
+    from urllib.parse import urlsplit
+
+    from botocore.utils import normalize_url_path
+
+    parts = urlsplit(url)
+    normalize = (not s3) if normalize is None else normalize
+    if normalize:
+        path = normalize_url_path(parts.path)
+    elif s3:
+        path = "/".join("%2E" if p == "." else "%2E%2E" if p == ".." else p for p in parts.path.split("/"))
+    else:
+        return url
+    head = f"{parts.scheme}://{parts.netloc}"
+    assert url.startswith(head + parts.path)
+    return head + path + url[len(head) + len(parts.path) :]

@@ -19,6 +19,9 @@ RESERVED_HEADERS = {
     "host",
     "authorization",
     "x-amz-date",
+    # botocore rewrites a caller's Date to its own timestamp and then signs no X-Amz-Date;
+    # sigv4 signs the Date given and adds X-Amz-Date (which servers use first).
+    "date",
     "x-amz-security-token",
     "x-amz-content-sha256",
     "content-type",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from .errors import InvalidURLError, SigningError
 from .keys import DayKey
-from .urls import quote_path, split_url, unquote_to_bytes
+from .urls import escape_dot_segments, quote_path, split_url, unquote_to_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -123,7 +123,6 @@ def _template(signer: Signer, first: SignedRequest, origin: str, prefix: str) ->
     # absorbs the part before it once.
     sts_head = first.string_to_sign.rpartition("\n")[0] + "\n"
     query = first.url.partition("?")[2].rpartition("X-Amz-Signature=")[0]
-    url_head = origin + prefix
     url_mid = f"?{query}X-Amz-Signature="
     # Many URLs: OpenSSL's SHA-256 (~2x faster on short messages) is worth loading.
     day = DayKey(signer.credentials(), first.amz_date[:8], signer.region, signer.service, openssl=True)
@@ -132,7 +131,7 @@ def _template(signer: Signer, first: SignedRequest, origin: str, prefix: str) ->
     def make(key: str) -> str:
         path = quote_path(key)
         digest = sha256(f"{creq_head}{path}{creq_tail}".encode()).hexdigest()
-        return f"{url_head}{path}{url_mid}{hmac.hexdigest(digest.encode())}"
+        return f"{origin}{escape_dot_segments(prefix + path)}{url_mid}{hmac.hexdigest(digest.encode())}"
 
     return make
 

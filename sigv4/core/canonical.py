@@ -123,13 +123,20 @@ def canonical_header_value(name: str, value: str) -> str:
 _PRINTABLE = frozenset(map(chr, range(0x20, 0x7F))) | {"\t"}
 
 
+# An int header value up to 4000 digits (str() refuses past 4300).
+_INT_LIMIT = 10**4000
+
+
 def _header_text(name: str, value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("latin-1")
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        number = int.__int__(value)  # the exact int, whatever a subclass's __str__ says
+        if -_INT_LIMIT < number < _INT_LIMIT:
+            return str(number)
+        raise InvalidHeaderError(name, "value is an int too long to send (more than 4000 digits)")
     raise InvalidHeaderError(name, f"value must be str, bytes or int, not {type(value).__name__}")
 
 
@@ -159,7 +166,8 @@ def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, st
     spelling: dict[str, str] = {}
     if headers is None:
         return to_send, canonical
-    items = headers.items() if hasattr(headers, "items") else headers
+    items_of = getattr(headers, "items", None)
+    items = items_of() if callable(items_of) else headers
     try:
         iterator = iter(items)
     except TypeError:

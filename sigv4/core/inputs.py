@@ -76,10 +76,13 @@ def check_method(method: object) -> str:
     return method.upper()
 
 
-def check_expires(expires_in: object, max_expires: int) -> None:
-    """``expires_in``: an integer number of seconds from 1 to ``max_expires``."""
+def check_expires(expires_in: object, max_expires: int) -> int:
+    """``expires_in``: an integer number of seconds from 1 to ``max_expires``, returned as
+    an exact ``int`` (what an ``int`` subclass formats or compares as is not trusted)."""
     if isinstance(expires_in, bool) or not isinstance(expires_in, int):
         raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
+    expires_in = int.__int__(expires_in)  # the exact int, whatever a subclass overrides
     if not 1 <= expires_in <= max_expires:
         hint = " (raise max_expires explicitly for a store that allows longer)" if expires_in > max_expires else ""
         raise InvalidExpiryError("expires_in", f"must be between 1 and {max_expires} seconds, got {expires_in}{hint}")
+    return expires_in

@@ -236,7 +236,8 @@ class KeyCache:
         """The entry for ``key``, made with ``make()`` on a miss."""
         value = self._entries.get(key)
         if value is not None:
-            self.hits += 1
+            with self._lock:  # (a counter += is not atomic across threads)
+                self.hits += 1
             return value
         value = make()
         with self._lock:

@@ -20,11 +20,7 @@ from .canonical import (
     string_to_sign,
 )
 from .credentials import Credentials
-from .errors import (
-    CredentialsError,
-    InvalidHeaderError,
-    SigningError,
-)
+from .errors import CredentialsError, InvalidHeaderError, PayloadError, SigningError
 from .inputs import (
     ALGORITHMS,
     AUTH_PARAMS,
@@ -43,7 +39,16 @@ from .keys import DayKey, SigV4aDayKey
 from .payload import payload_hash as _payload_hash
 from .settings import SECURITY_TOKEN, settings_for
 from .signed import TOKEN_HEADERS, SignedRequest
-from .urls import host_header, is_canonical_path, query_pairs, quote, quote_wire_path, split_url
+from .urls import (
+    escape_dot_segments,
+    host_header,
+    is_canonical_path,
+    normalize_path,
+    query_pairs,
+    quote,
+    quote_wire_path,
+    split_url,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -227,18 +232,26 @@ class Signer:
 
     def _paths(self, path: str) -> tuple[str, str]:
         """(CanonicalURI, the path to send), the first computed from the second,
-        as the server computes it from what it receives."""
+        as the server computes it from what it receives.  HTTP clients remove dot
+        segments before sending (RFC 3986): a service that normalises the path is sent
+        it normalised, and S3 gets its dot segments escaped (``%2E``), which it decodes
+        back."""
         s = self.settings
         if s.double_encode_path:
             # The generic rule: the server encodes the received path a second time.
             wire = quote_wire_path(path) or "/"
+            if s.normalize_path:
+                wire = normalize_path(wire)
+            # (Not normalised, it is sent as given, dot segments too, as AWS's suite has it:
+            # a client that keeps them is needed, e.g. http.client or curl --path-as-is.)
             return canonical_uri(wire, double_encode=True, normalize=s.normalize_path), wire
-        # S3's rule: the path decoded and encoded once is both what is sent and signed.
+        # S3's rule: the path decoded and encoded once is what is signed.
         # Fast path: a path already in that form is itself (= canonical_uri(); test_wire.py).
-        wire = (path or "/") if is_canonical_path(path) else canonical_uri(path, double_encode=False, normalize=False)
+        canonical = (path or "/") if is_canonical_path(path) else canonical_uri(path, double_encode=False, normalize=False)
         if s.normalize_path:
-            return canonical_uri(wire, double_encode=False, normalize=True), wire
-        return wire, wire
+            canonical = canonical_uri(canonical, double_encode=False, normalize=True)
+            return canonical, canonical
+        return canonical, escape_dot_segments(canonical)
 
     def _caller_headers(self, headers: HeadersInput, creds: Credentials, presign: bool) -> tuple[dict[str, str], dict[str, str]]:
         """The caller's headers (to send, canonical), less those the signer writes itself."""
@@ -339,9 +352,9 @@ class Signer:
             canon["x-amz-content-sha256"] = hashed
         unsigned = s.unsigned_headers
         names = sorted([n for n in canon if n not in unsigned])
-        if s.double_encode_path or s.normalize_path or not is_canonical_path(path):
+        if s.double_encode_path or s.normalize_path or "/." in path or not is_canonical_path(path):
             curi, wire_path = self._paths(path)
-        else:  # fast path: an S3 path already canonical is itself (= self._paths(path))
+        else:  # fast path: an S3 path already canonical, without dot segments, is itself (= self._paths(path))
             curi = wire_path = path or "/"
         pairs = query_pairs(query) if query else []
         signed = ";".join(names)
@@ -372,7 +385,7 @@ class Signer:
             method = check_method(method)
         s = self.settings
         if type(expires_in) is not int or not 1 <= expires_in <= s.max_expires:  # fast path: a plain int in range
-            check_expires(expires_in, s.max_expires)
+            expires_in = check_expires(expires_in, s.max_expires)
         scheme, netloc, path, query = split_url(url)
         provider = self._provider  # fast path: static credentials need no provider call
         creds = provider if type(provider) is Credentials else self.credentials()
@@ -391,6 +404,16 @@ class Signer:
         else:
             to_send, canon = self._caller_headers(headers, creds, presign=True)
             hashed = self._payload(body, payload_hash, canon, presign=True)
+            if s.content_sha256_header and hashed != UNSIGNED_PAYLOAD and "x-amz-content-sha256" not in canon:
+                # An S3 server signs a presigned request's payload as UNSIGNED-PAYLOAD unless
+                # it carries x-amz-content-sha256 (and not all of them read that): refused.
+                field = "payload_hash" if payload_hash is not None else "presign_unsigned_payload"
+                raise PayloadError(
+                    field,
+                    "an S3 presigned URL signs UNSIGNED-PAYLOAD, the only hash a server can rebuild from the URL; "
+                    "to bind the body, pass headers={'x-amz-content-sha256': <hex SHA-256>}, a signed header "
+                    "the request must carry (MinIO checks it; SeaweedFS, ministack and rclone do not read it)",
+                )
             canon.setdefault("host", host_header(scheme, netloc))
             names = tuple(sorted(n for n in canon if n not in s.unsigned_headers))
             signed = ";".join(names)
@@ -418,9 +441,9 @@ class Signer:
                 # The caller's pairs and ours sorted together (ours read back from cquery).
                 cquery = canonical_query_string(pairs + query_pairs(cquery))
                 url_query = "&".join([f"{k}={v}" for k, v in pairs]) + "&" + url_query
-        if s.double_encode_path or s.normalize_path or not is_canonical_path(path):
+        if s.double_encode_path or s.normalize_path or "/." in path or not is_canonical_path(path):
             curi, wire_path = self._paths(path)
-        else:  # fast path: an S3 path already canonical is itself (= self._paths(path))
+        else:  # fast path: an S3 path already canonical, without dot segments, is itself (= self._paths(path))
             curi = wire_path = path or "/"
         # _seal()'s three steps, written out: presigning is the hot path (test_fast_paths.py).
         creq = canonical_request(method, curi, cquery, header_block, signed, hashed)

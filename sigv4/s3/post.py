@@ -160,6 +160,7 @@ def _policy_parts(
         raise InvalidPolicyError("token", f"must be a str or None, not {type(token).__name__}")
     if isinstance(expires_in, bool) or not isinstance(expires_in, int):
         raise InvalidExpiryError("expires_in", f"must be an integer number of seconds, not {type(expires_in).__name__}")
+    expires_in = int.__int__(expires_in)  # the exact int, whatever a subclass formats or compares as
     if expires_in < 1:
         raise InvalidExpiryError("expires_in", f"must be at least 1 second, got {expires_in}")
     if conditions is not None:

@@ -115,6 +115,7 @@ def check_expires(field: str, value: object, maximum: int) -> int:
     """Seconds a token lives: an ``int`` in 1..``maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ParamValidationError(field, f"must be an int number of seconds, not {type(value).__name__}")
+    value = int.__int__(value)  # the exact int, whatever a subclass formats or compares as
     if not 1 <= value <= maximum:
         raise ParamValidationError(field, f"must be between 1 and {maximum} seconds, got {value}")
     return value

@@ -63,8 +63,10 @@ def _params(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
 
-def _same_url(ours: str, theirs: str) -> None:
-    """Same path and the same query parameters (botocore orders its query differently)."""
+def _same_url(ours: str, theirs: str, s3: bool = True) -> None:
+    """Same path (as sigv4 sends it: oracle.as_sigv4_sends) and the same query parameters
+    (botocore orders its query differently)."""
+    theirs = oracle.as_sigv4_sends(theirs, s3=s3)
     a, b = urlsplit(ours), urlsplit(theirs)
     assert (a.scheme, a.netloc, a.path) == (b.scheme, b.netloc, b.path)
     assert _params(ours) == _params(theirs)
@@ -150,7 +152,7 @@ def test_generic_service_rules_match_botocore() -> None:
             expires=3600,
             now=NOW,
         )
-        _same_url(url, expected)
+        _same_url(url, expected, s3=False)
 
 
 def test_one_timestamp_for_the_whole_manifest() -> None:

@@ -94,7 +94,7 @@ def _check_header(case: dict[str, object], s3: bool) -> None:
 def _check_query(case: dict[str, object], s3: bool) -> None:
     ours = _signer(case).presign(case["method"], case["url"], case["expires"], case["headers"], now=case["now"])  # type: ignore[arg-type]
     theirs = oracle.query_sign(s3=s3, **case)  # type: ignore[arg-type]
-    assert ours.url == theirs, ours.canonical_request
+    assert ours.url == oracle.as_sigv4_sends(theirs, s3=s3), ours.canonical_request
 
 
 @settings(max_examples=600)

@@ -168,7 +168,7 @@ def test_bulk_template_equals_presign_and_botocore(keys: list[str]) -> None:
         expires=600,
         now=NOW,
     )
-    assert theirs == urls[0]
+    assert oracle.as_sigv4_sends(theirs, s3=True) == urls[0]
 
 
 _PATH_CHARS = st.sampled_from([*"aZ09-_.~/%+ ", "%2F", "%2f", "%41", "%7E", "%20", "%C3%BC", "%E", "é", "ü"])

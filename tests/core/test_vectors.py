@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import pytest
 
@@ -74,7 +74,13 @@ def _assert_sent_as_expected(signed: sigv4.SignedRequest, expected_text: str, ca
     parts = urlsplit(signed.url)
     ours_target = parts.path + (f"?{parts.query}" if parts.query else "")
     assert signed.method == method
-    assert _split_target(ours_target) == _split_target(target)
+    if _signer(case, header_mode=True).settings.normalize_path:
+        # A normalising service is sent its path normalised (no dot segment left for an
+        # HTTP client to remove): the suite's canonical URI before its second encoding.
+        assert quote(parts.path, safe="/~") == signed.canonical_request.split("\n")[1]
+        assert _split_target(ours_target)[1] == _split_target(target)[1]
+    else:
+        assert _split_target(ours_target) == _split_target(target)
     ours_headers = _headers_view(signed.headers.items())
     assert ours_headers == _headers_view(headers)
     assert signed.body == body
