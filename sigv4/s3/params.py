@@ -88,7 +88,22 @@ def _shown(name: str, value: object) -> str:
     return "***" if name.endswith("SSECustomerKey") else repr(value) if isinstance(value, str) else str(value)
 
 
+def _check_text(name: str, text: str) -> None:
+    """Refuse ``text`` naming parameter ``name`` if UTF-8 cannot encode it (a lone surrogate):
+    the URL quoting would refuse it naming no parameter."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # raised below, outside the handler: nothing chained
+    else:
+        return
+    raise invalid(name, "must be valid Unicode text (it contains a lone surrogate)")
+
+
 def _quote_copy_source(value: str) -> str:
+    _check_text("CopySource", value)
     marker = value.rfind("?versionId=")
     if marker != -1 and value[marker + 11 :] and not any(c.isspace() for c in value[marker + 11 :]):
         return quote_path(value[:marker]) + value[marker:]
@@ -107,6 +122,7 @@ def _copy_source(value: object) -> object:
         if not isinstance(bucket, str) or not isinstance(key, str):
             raise invalid("CopySource", "Bucket and Key must be strings")
         sep = "/object/" if is_s3_arn(bucket) and ":accesspoint" in bucket else "/"
+        _check_text("CopySource", f"{bucket}{sep}{key}{version if isinstance(version, str) else ''}")
         final = quote_path(f"{bucket}{sep}{key}")
         return final if version is None else f"{final}?versionId={version}"
     return value  # the type check reports it
@@ -370,8 +386,10 @@ def serialize(op: Operation, params: Mapping[str, object]) -> tuple[str | None, 
         if loc == "h":
             headers[member.wire] = text
         elif loc == "q":
+            _check_text(key, text)
             query.append((quote(member.wire), quote(text)))
         elif key == "Key":
+            _check_text(key, text)
             key_path = "/" + quote_path(text)
     if ok:
         return bucket, key_path, query, headers
