@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import threading
 
-from ..core.canonical import UNSIGNED_PAYLOAD, _check_name
+from ..core.canonical import UNSIGNED_PAYLOAD, check_name
 from ..core.errors import PayloadError, SigningError
 from ..core.settings import S3_SERVICES
 from ..core.signer import Signer
 from ..core.urls import split_url
-from .recovery import Recovery, Retry, _moved_host, _replace_netloc, _time_now, may_follow, regional_host, resolve_location
+from .recovery import Recovery, Retry, may_follow, moved_host, regional_host, replace_netloc, resolve_location, time_now
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class AdapterCore(Recovery):
         user_clock = settings.pop("clock", None)
         if user_clock is not None and not callable(user_clock):
             raise SigningError("clock", "must be a callable returning seconds since the epoch")
-        self._base_clock: Callable[[], float] = user_clock or _time_now
+        self._base_clock: Callable[[], float] = user_clock or time_now
         self._settings = settings
         self._credentials = credentials
         self._service_name = service
@@ -189,9 +189,9 @@ class AdapterCore(Recovery):
         elif region is None:
             region, netloc = self.learned(url)
             if netloc is not None:
-                url = _replace_netloc(url, netloc)
+                url = replace_netloc(url, netloc)
         drop = OWN_HEADERS - caller_own
-        new_host = _moved_host(origin, url)
+        new_host = moved_host(origin, url)
         if new_host is not None:
             drop |= {"host"}
         # Every header goes to the Signer, which signs all but the unsigned ones (one rule).
@@ -238,7 +238,7 @@ def _unsigned_names(names: object) -> Iterable[str]:
 def _extra_signed(names: Iterable[str]) -> frozenset[str]:
     if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
         raise SigningError("signed_headers", "must be an iterable of header names, not a single value")
-    out = frozenset(_check_name(name).lower() for name in names)
+    out = frozenset(check_name(name).lower() for name in names)
     for lower in sorted(out & NEVER_SIGNED):
         raise SigningError("signed_headers", f"{lower} is hop-by-hop or rewritten on the way; it cannot be signed")
     return out

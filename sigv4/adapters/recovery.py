@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-__all__ = ["Recovery", "Retry", "may_follow", "regional_host", "resolve_location"]
+__all__ = ["Recovery", "Retry", "may_follow", "moved_host", "regional_host", "replace_netloc", "resolve_location", "time_now"]
 
 # Statuses whose body may say what went wrong (read only for these).
 _INTERESTING = frozenset({301, 302, 307, 308, 400, 401, 403})
@@ -142,7 +142,8 @@ class Recovery:
             self._regions[_bucket_key(url)] = (region, new_netloc if new_netloc != old_netloc else None)
 
 
-def _time_now() -> float:
+def time_now() -> float:
+    """The wall clock, in seconds since the epoch (the default clock of the recoveries)."""
     return _time.time()
 
 
@@ -252,15 +253,16 @@ def _with_regional_host(url: str, region: str) -> str:
     userinfo, at, hostport = netloc.rpartition("@")
     host, colon, port = hostport.partition(":")
     new = regional_host(host.lower(), region)
-    return url if new is None else _replace_netloc(url, f"{userinfo}{at}{new}{colon}{port}")
+    return url if new is None else replace_netloc(url, f"{userinfo}{at}{new}{colon}{port}")
 
 
-def _replace_netloc(url: str, netloc: str) -> str:
+def replace_netloc(url: str, netloc: str) -> str:
+    """``url`` with its authority (``[userinfo@]host[:port]``) replaced by ``netloc``."""
     scheme, old, _, _ = split_url(url)
     return f"{scheme}://{netloc}{url.partition('://')[2][len(old) :]}"
 
 
-def _moved_host(old_url: str, new_url: str) -> str | None:
+def moved_host(old_url: str, new_url: str) -> str | None:
     """The Host header for a request moved from ``old_url`` to ``new_url``: ``None`` to
     keep what is there (same host, or a caller's override of it), else the new host."""
     o_scheme, o_netloc, _, _ = split_url(old_url)

@@ -36,6 +36,7 @@ __all__ = [
     "string_to_sign",
     "check_payload_hash",
     "PAYLOAD_CONSTANTS",
+    "check_name",
 ]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -140,7 +141,8 @@ def _header_text(name: str, value: object) -> str:
     raise InvalidHeaderError(name, f"value must be str, bytes or int, not {type(value).__name__}")
 
 
-def _check_name(name: object) -> str:
+def check_name(name: object) -> str:
+    """``name`` if it is a header name (a non-empty HTTP token), else :class:`InvalidHeaderError`."""
     if not isinstance(name, str):
         raise InvalidHeaderError(repr(name), f"header name must be a str, not {type(name).__name__}")
     if not name:
@@ -178,7 +180,7 @@ def collect_headers(headers: HeadersInput) -> tuple[dict[str, str], dict[str, st
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             raise InvalidHeaderError("headers", f"expected a (name, value) pair, got {repr(item)[:60]}")
         name, value = item
-        name = _check_name(name)
+        name = check_name(name)
         text = _header_text(name, value)
         canon = canonical_header_value(name, text)
         sent = " ".join(text.replace("\r\n", "\n").split("\n")).strip(" \t") if "\n" in text else text.strip(" \t")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from ..core.settings import MAX_EXPIRES
 from ..core.signer import Signer
 from .operations import OPERATIONS, operation
-from .params import _invalid, serialize
+from .params import invalid, serialize
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class S3Client:
                 or (op.name == "CreateBucket" and ":s3-outposts:" not in bucket and bucket.split(":", 4)[2:4] != ["s3", ""])
             )
         ):
-            raise _invalid("Bucket", f"{op.name} does not accept an access-point ARN as the bucket")
+            raise invalid("Bucket", f"{op.name} does not accept an access-point ARN as the bucket")
         force_path = op.name == "GetBucketLocation"
         if bucket is not None and bucket.endswith("--x-s3"):  # S3 Express: force_path means the control endpoint
             from .express import CONTROL_OPERATIONS
@@ -173,7 +173,7 @@ class S3Client:
         elif isinstance(HttpMethod, str) and HttpMethod:
             method = HttpMethod.upper()
         else:
-            raise _invalid("HttpMethod", f"must be an HTTP method name such as 'PUT', not {HttpMethod!r}")
+            raise invalid("HttpMethod", f"must be an HTTP method name such as 'PUT', not {HttpMethod!r}")
         return signer.presign(method, url, ExpiresIn, headers=headers, now=now)
 
     def _route(self, bucket: str | None, force_path: bool) -> tuple[str, str, Signer]:
@@ -234,14 +234,14 @@ class S3Client:
         as boto3 returns it; the URL is the bucket's address under this client's
         addressing rules."""
         if not isinstance(Bucket, str):
-            raise _invalid("Bucket", f"must be a string, not {type(Bucket).__name__}")
+            raise invalid("Bucket", f"must be a string, not {type(Bucket).__name__}")
         op = operation("create_bucket")
         assert op is not None
         serialize(op, {"Bucket": Bucket})
         if Bucket.startswith("arn:"):
-            raise _invalid("Bucket", "a POST policy cannot target an access-point ARN")
+            raise invalid("Bucket", "a POST policy cannot target an access-point ARN")
         if Bucket.endswith("--x-s3"):
-            raise _invalid(
+            raise invalid(
                 "Bucket",
                 "a POST policy cannot target an S3 Express directory bucket (boto3 1.44.8 writes one for the control "
                 "endpoint, which refuses it): presign a put_object URL instead",

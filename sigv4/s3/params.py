@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..core.errors import SigningError
     from .operations import Member, Operation
 
-__all__ = ["serialize", "valid_bucket_name", "is_s3_arn"]
+__all__ = ["serialize", "valid_bucket_name", "is_s3_arn", "invalid"]
 
 _BUCKET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
 _LIST_OPS = frozenset({"ListObjects", "ListObjectsV2", "ListObjectVersions"})
@@ -58,8 +58,9 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _invalid(field: str, rule: str = "", report: str | None = None) -> SigningError:
-    """A :class:`~sigv4.exceptions.ParamValidationError` (imported on the error path only)."""
+def invalid(field: str, rule: str = "", report: str | None = None) -> SigningError:
+    """A :class:`~sigv4.exceptions.ParamValidationError` for parameter ``field`` breaking ``rule``
+    (``report``: botocore's message, if it differs); imported on the error path only."""
     from ..core.errors import ParamValidationError
 
     return ParamValidationError(field, rule, report)
@@ -87,7 +88,22 @@ def _shown(name: str, value: object) -> str:
     return "***" if name.endswith("SSECustomerKey") else repr(value) if isinstance(value, str) else str(value)
 
 
+def _check_text(name: str, text: str) -> None:
+    """Refuse ``text`` naming parameter ``name`` if UTF-8 cannot encode it (a lone surrogate):
+    the URL quoting would refuse it naming no parameter."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # raised below, outside the handler: nothing chained
+    else:
+        return
+    raise invalid(name, "must be valid Unicode text (it contains a lone surrogate)")
+
+
 def _quote_copy_source(value: str) -> str:
+    _check_text("CopySource", value)
     marker = value.rfind("?versionId=")
     if marker != -1 and value[marker + 11 :] and not any(c.isspace() for c in value[marker + 11 :]):
         return quote_path(value[:marker]) + value[marker:]
@@ -100,12 +116,13 @@ def _copy_source(value: object) -> object:
     if isinstance(value, dict):
         for required in ("Bucket", "Key"):
             if required not in value:
-                raise _invalid("CopySource", f"missing {required}", f"Missing required parameter: '{required}'")
+                raise invalid("CopySource", f"missing {required}", f"Missing required parameter: '{required}'")
         bucket, key = value["Bucket"], value["Key"]
         version = value.get("VersionId")
         if not isinstance(bucket, str) or not isinstance(key, str):
-            raise _invalid("CopySource", "Bucket and Key must be strings")
+            raise invalid("CopySource", "Bucket and Key must be strings")
         sep = "/object/" if is_s3_arn(bucket) and ":accesspoint" in bucket else "/"
+        _check_text("CopySource", f"{bucket}{sep}{key}{version if isinstance(version, str) else ''}")
         final = quote_path(f"{bucket}{sep}{key}")
         return final if version is None else f"{final}?versionId={version}"
     return value  # the type check reports it
@@ -121,9 +138,9 @@ def _sse_c(params: dict[str, object], prefix: str) -> None:
         except UnicodeEncodeError:
             key = None  # raised below, outside the handler (the error would hold the key)
         if key is None:
-            raise _invalid(prefix + "Key", "must be valid Unicode text (it contains a lone surrogate)")
+            raise invalid(prefix + "Key", "must be valid Unicode text (it contains a lone surrogate)")
     if not isinstance(key, (bytes, bytearray)):
-        raise _invalid(prefix + "Key", "must be str or bytes", _type_error(prefix + "Key", key, "s"))
+        raise invalid(prefix + "Key", "must be str or bytes", _type_error(prefix + "Key", key, "s"))
     import binascii
     import hashlib
 
@@ -139,7 +156,7 @@ def _timestamp(name: str, value: object) -> tuple[int, int]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         secs = float(value)
         if not -62135596800 <= secs < 253402300800:  # 0001..9999, and not NaN
-            raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}")
+            raise invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}")
         whole = int(secs // 1)
         return whole, round((secs - whole) * 1_000_000)
     if isinstance(value, str):
@@ -162,7 +179,7 @@ def _timestamp(name: str, value: object) -> tuple[int, int]:
             except (TypeError, ValueError, IndexError):
                 parsed = None  # raised below, outside the handler
         if parsed is None:
-            raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}")
+            raise invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: {value!r}")
         value = parsed
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
@@ -171,8 +188,8 @@ def _timestamp(name: str, value: object) -> tuple[int, int]:
             return int(aware.replace(microsecond=0).timestamp()), aware.microsecond
         except (OverflowError, ValueError, OSError):
             pass  # raised below, outside the handler
-        raise _invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: out of range")
-    raise _invalid(name, "must be a datetime", _type_error(name, value, "t"))
+        raise invalid(name, "is not a timestamp", f"Invalid timestamp value for parameter {name}: out of range")
+    raise invalid(name, "must be a datetime", _type_error(name, value, "t"))
 
 
 def _format_timestamp(seconds: int, micro: int, fmt: str) -> str:
@@ -242,8 +259,8 @@ def _text(member: Member, value: object) -> str:
 
 def _bad_bucket(bucket: object) -> SigningError:
     if not isinstance(bucket, str):
-        return _invalid("Bucket", "must be a string", _type_error("Bucket", bucket, "s"))
-    return _invalid(
+        return invalid("Bucket", "must be a string", _type_error("Bucket", bucket, "s"))
+    return invalid(
         "Bucket",
         "is not a valid bucket name or ARN",
         f'Invalid bucket name "{bucket}": Bucket name must match the regex "^[a-zA-Z0-9.\\-_]{{1,255}}$" '
@@ -266,7 +283,7 @@ def _customise(name: str, params: dict[str, object]) -> dict[str, object]:
         if isinstance(meta, dict):
             for k, v in meta.items():
                 if (isinstance(k, str) and not k.isascii()) or (isinstance(v, str) and not v.isascii()):
-                    raise _invalid(
+                    raise invalid(
                         "Metadata",
                         f"key {k!r}: S3 metadata can only contain ASCII characters",
                         f'Non ascii characters found in S3 metadata for key "{k}", value: "{v}".  \n'
@@ -319,7 +336,7 @@ def serialize(op: Operation, params: Mapping[str, object]) -> tuple[str | None, 
         except (TypeError, ValueError):
             converted = None  # raised below, outside the handler
         if converted is None or isinstance(params, (str, bytes)):
-            raise _invalid("Params", f"must be a dict, not {type(params).__name__}")
+            raise invalid("Params", f"must be a dict, not {type(params).__name__}")
         params = converted
     bucket = params.get("Bucket")
     if (bucket is not None or "Bucket" in params) and not (
@@ -369,10 +386,12 @@ def serialize(op: Operation, params: Mapping[str, object]) -> tuple[str | None, 
         if loc == "h":
             headers[member.wire] = text
         elif loc == "q":
+            _check_text(key, text)
             query.append((quote(member.wire), quote(text)))
         elif key == "Key":
+            _check_text(key, text)
             key_path = "/" + quote_path(text)
     if ok:
         return bucket, key_path, query, headers
     errors = _errors(op, params) or [("Params", "invalid parameters")]
-    raise _invalid(errors[0][0], errors[0][1], "\n".join(e[1] for e in errors))
+    raise invalid(errors[0][0], errors[0][1], "\n".join(e[1] for e in errors))

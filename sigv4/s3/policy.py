@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InvalidPolicyError",
+    "check_document",
     "decode_policy",
     "field_allowed",
+    "parse_document",
     "validate_condition",
     "validate_conditions",
 ]
@@ -142,11 +144,11 @@ def decode_policy(policy: str | bytes) -> dict[str, Any]:
         raw = None  # raised below, outside the handler: nothing chained
     if raw is None:
         raise InvalidPolicyError("policy", "is not valid base64")
-    return _parse_document(raw)
+    return parse_document(raw)
 
 
-def _parse_document(raw: bytes) -> dict[str, Any]:
-    """JSON bytes → the validated document."""
+def parse_document(raw: bytes) -> dict[str, Any]:
+    """JSON bytes → the validated document (:class:`InvalidPolicyError` if they are not one)."""
     problem = ""
     try:
         document = _json.loads(raw.decode("utf-8"))
@@ -158,10 +160,10 @@ def _parse_document(raw: bytes) -> dict[str, Any]:
         problem = "is not valid JSON (nested too deeply)"
     if problem:  # raised here, outside the handler: nothing chained
         raise InvalidPolicyError("policy", problem)
-    return _check_document(document)
+    return check_document(document)
 
 
-def _check_document(document: object) -> dict[str, Any]:
+def check_document(document: object) -> dict[str, Any]:
     """``document`` if it is a policy S3 can read: ``expiration`` and ``conditions`` only, both well formed."""
     if not isinstance(document, dict):
         raise InvalidPolicyError("policy", f"must be a JSON object, got {type(document).__name__}")

@@ -33,10 +33,10 @@ from ..core.signer import Signer
 from ..core.urls import split_url
 from .policy import (
     InvalidPolicyError,
-    _check_document,
-    _parse_document,
+    check_document,
     decode_policy,
     field_allowed,
+    parse_document,
     validate_condition,
     validate_conditions,
 )
@@ -267,9 +267,9 @@ def sign_policy(policy: dict[str, Any] | str | bytes, credentials: Credentials |
             raw = b""  # raised below, outside the handler
         if not raw and policy:
             raise InvalidPolicyError("policy", "must be valid Unicode text (it contains a lone surrogate)")
-        document = _parse_document(raw)
+        document = parse_document(raw)
     elif isinstance(policy, dict):
-        document = _check_document(policy)
+        document = check_document(policy)
         raw = _json.dumps(policy).encode("utf-8")
     else:
         raise InvalidPolicyError("policy", f"must be a dict, JSON text or bytes, got {type(policy).__name__}")

@@ -153,3 +153,98 @@ def test_the_graph_sees_lazy_imports() -> None:
     """(The test above could pass by seeing nothing: the signer's lazy import of
     streaming, inside sign_chunked, must be in the graph.)"""
     assert "sigv4.core.streaming" in import_graph()["sigv4.core.signer"]
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_reaches(module: str, is_package: bool, source: str, modules: set[str]) -> list[str]:
+    """Where ``module`` uses another sigv4 module's private (``_name``) attribute: ``from x import _y``
+    or ``x._y`` on a name bound to a sigv4 module (its own names, dunders and ``__future__`` are
+    fine).  A private *module* is its package's business: the modules of that package may import it."""
+    tree = ast.parse(source)
+    bound: dict[str, str] = {}  # local name -> the sigv4 module it is bound to
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sigv4") and alias.name in modules:
+                    if alias.asname:
+                        bound[alias.asname] = alias.name
+                    else:
+                        bound[alias.name.partition(".")[0]] = "sigv4"
+        elif isinstance(node, ast.ImportFrom):
+            targets = _resolve(module, is_package, node)
+            if not targets:
+                continue
+            base = targets[0]
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                if sub in modules:
+                    bound[alias.asname or alias.name] = sub
+                    if _is_private(alias.name) and not module.startswith(base + "."):
+                        found.append(f"line {node.lineno}: from {base} import {alias.name}")
+                elif _is_private(alias.name) and base != module:
+                    found.append(f"line {node.lineno}: from {base} import {alias.name}")
+
+    def target(expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Name):
+            return bound.get(expr.id)
+        if isinstance(expr, ast.Attribute):
+            outer = target(expr.value)
+            if outer is not None and f"{outer}.{expr.attr}" in modules:
+                return f"{outer}.{expr.attr}"
+        return None
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_private(node.attr):
+            owner = target(node.value)
+            if owner is not None and owner != module and f"{owner}.{node.attr}" not in modules:
+                found.append(f"line {node.lineno}: {owner}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    """The design rule: no module reaches into another module's private (``_name``) attributes.
+    Imports under ``if TYPE_CHECKING:`` count too (a type-only import still depends on them)."""
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    modules = set(paths)
+    wrong = {
+        name: hits
+        for name, path in paths.items()
+        if (hits := private_reaches(name, path.name == "__init__.py", path.read_text(encoding="utf-8"), modules))
+    }
+    assert wrong == {}
+
+
+def test_the_private_name_check_sees_each_kind_of_reach() -> None:
+    """(The test above could pass by seeing nothing.)"""
+    modules = {"sigv4", "sigv4.core", "sigv4.core.canonical", "sigv4.core._hmac", "sigv4.s3", "sigv4.s3.params"}
+    source = (
+        "from __future__ import annotations\n"
+        "import sigv4.core.canonical\n"
+        "import sigv4.core.canonical as canon\n"
+        "from ..core import canonical, _hmac\n"
+        "from ..core.canonical import _check, check\n"
+        "from .params import _own_package_but_another_module\n"
+        "def f():\n"
+        "    from sigv4.core.canonical import _lazy\n"
+        "    return canonical._a, canon._b, sigv4.core.canonical._c, canonical.__name__, canonical.public\n"
+    )
+    hits = private_reaches("sigv4.s3.client", False, source, modules)
+    assert sorted(hits) == sorted(
+        [
+            "line 4: from sigv4.core import _hmac",
+            "line 5: from sigv4.core.canonical import _check",
+            "line 6: from sigv4.s3.params import _own_package_but_another_module",
+            "line 8: from sigv4.core.canonical import _lazy",
+            "line 9: sigv4.core.canonical._a",
+            "line 9: sigv4.core.canonical._b",
+            "line 9: sigv4.core.canonical._c",
+        ]
+    )
+    # The modules of a package may import its private modules, and a module its own names.
+    inside = "from . import _hmac\nfrom ._hmac import sha256\n"
+    assert private_reaches("sigv4.core.signer", False, inside, modules) == []
+    assert private_reaches("sigv4.core", True, "from . import _x\n", modules) == []
