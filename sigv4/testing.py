@@ -32,7 +32,7 @@ session leaves nothing running.
 
 This module is imported on use only: nothing in the package imports it at import time.
 How each kind is launched (its table, ports, environment and command lines) is in
-``sigv4/servers/_launch.py``; the life cycle is here.
+``sigv4/servers/launch.py``; the life cycle is here.
 """
 
 from __future__ import annotations
@@ -49,12 +49,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Final, Literal
 
-from .servers._launch import DOMAIN as _DOMAIN
-from .servers._launch import FLAVOURS as _FLAVOURS
-from .servers._launch import HOST as _HOST
-from .servers._launch import REGION as _REGION
-from .servers._launch import child_env, die_with_parent_hook, server_commands
-from .servers._launch import free_ports as _free_ports  # looked up here at each start (tests replace it)
+from .servers.launch import DOMAIN as _DOMAIN
+from .servers.launch import FLAVOURS as _FLAVOURS
+from .servers.launch import HOST as _HOST
+from .servers.launch import REGION as _REGION
+from .servers.launch import child_env, die_with_parent_hook, server_commands
+from .servers.launch import free_ports as _free_ports  # looked up here at each start (tests replace it)
 
 if TYPE_CHECKING:
     from typing_extensions import Self

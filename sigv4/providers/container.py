@@ -138,7 +138,7 @@ class ContainerProvider(RefreshableProvider):
         return headers
 
     def _fetch(self) -> Credentials:
-        from ._http import TransportError, decode_json, error_summary, request
+        from .transport import TransportError, decode_json, error_summary, request
 
         url = self.url()
         headers = self._headers()

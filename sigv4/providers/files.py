@@ -167,7 +167,7 @@ class ProcessProvider(RefreshableProvider):
     def _fetch(self) -> Credentials:
         import subprocess
 
-        from ._http import MAX_BODY, decode_json
+        from .transport import MAX_BODY, decode_json
 
         where = f"credential_process of profile {self.profile!r}"
         argv = self._argv()

@@ -100,7 +100,7 @@ class InstanceMetadataProvider(RefreshableProvider):
         self.attempts = attempts
 
     def _call(self, method: str, path: str, headers: dict[str, str], what: str) -> bytes:
-        from ._http import TransportError, error_summary, request
+        from .transport import TransportError, error_summary, request
 
         problem = ""
         for _ in range(self.attempts):
@@ -117,7 +117,7 @@ class InstanceMetadataProvider(RefreshableProvider):
         raise CredentialsError(self.method, f"instance metadata {what} failed ({self.endpoint}): {problem}")
 
     def _fetch(self) -> Credentials:
-        from ._http import decode_json, printable
+        from .transport import decode_json, printable
 
         token = self._call(
             "PUT", "/latest/api/token", {"X-aws-ec2-metadata-token-ttl-seconds": TOKEN_TTL}, "token request (IMDSv2)"

@@ -100,7 +100,7 @@ def parse_sts_response(body: bytes, action: str) -> Credentials:
     AWS's code and message from an ``<ErrorResponse>``."""
     from xml.etree import ElementTree
 
-    from ._http import printable
+    from .transport import printable
 
     root = None
     try:
@@ -192,7 +192,7 @@ class _StsProvider(RefreshableProvider):
     def _post(self, params: list[tuple[str, str]]) -> Credentials:
         from urllib.parse import quote, urlencode
 
-        from ._http import TransportError, error_summary, request
+        from .transport import TransportError, error_summary, request
 
         body = urlencode(params, quote_via=quote).encode("ascii")
         problem = ""

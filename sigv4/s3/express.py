@@ -14,7 +14,7 @@
   empty body, the caller's STS token in ``X-Amz-Security-Token``; no
   ``x-amz-create-session-mode``: a ReadWrite session, boto3's default).  The answer's
   ``<Credentials>`` are the session credentials.  The call is the only I/O here: it goes
-  through :mod:`sigv4.providers._http` (stdlib ``urllib``), or the ``transport`` given.
+  through :mod:`sigv4.providers.transport` (stdlib ``urllib``), or the ``transport`` given.
 * **Session credentials** are cached per bucket (the newest 100 buckets, as botocore's
   ``lru_cache``) and refreshed by :class:`~sigv4.providers.base.RefreshableProvider`'s
   rules: fresh until **60 s** before they expire (botocore refreshes 45 s before); in
@@ -140,7 +140,7 @@ def parse_create_session(status: int, body: bytes, what: str) -> Credentials:
     never quoting a key, a secret or a token, and raised outside any ``except`` block."""
     from xml.etree import ElementTree
 
-    from ..providers._http import printable
+    from ..providers.transport import printable
 
     if len(body) >= _MAX_ANSWER:
         raise CredentialsError("CreateSession", f"{what}: the answer is too large (at least {_MAX_ANSWER} bytes)")
@@ -208,7 +208,7 @@ class S3ExpressSession(RefreshableProvider):
     ``base_url`` is the bucket's endpoint, ``https://{bucket}.s3express-{zone}.{region}.{partition's suffix}``
     by default (what :func:`resolve` gives a default client).  ``transport`` replaces the HTTP call
     (``transport(method, url, headers=..., body=None, timeout=...) -> (status, body)``, as
-    :func:`sigv4.providers._http.request`); ``clock`` replaces ``time.time``.
+    :func:`sigv4.providers.transport.request`); ``clock`` replaces ``time.time``.
     :meth:`signer` returns a :class:`~sigv4.Signer` signing with the session credentials
     (for the adapters: requests, httpx, urllib...)."""
 
@@ -266,12 +266,12 @@ class S3ExpressSession(RefreshableProvider):
         return Signer(self, self.region, "s3express", settings=S3_EXPRESS, clock=self._clock)
 
     def _fetch(self) -> Credentials:
-        from ..providers._http import TransportError
+        from ..providers.transport import TransportError
 
         if self._transport is None:
             from functools import partial
 
-            from ..providers._http import request
+            from ..providers.transport import request
 
             transport: Transport = partial(request, use_proxy=True)  # HTTPS_PROXY applies, as for STS
         else:

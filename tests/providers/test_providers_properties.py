@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sigv4 import Credentials, CredentialsError
-from sigv4.providers._http import decode_json, error_summary
 from sigv4.providers.base import credentials_from_mapping, excerpt, parse_expiry
 from sigv4.providers.env import read_environment_credentials
 from sigv4.providers.sts import parse_sts_response
+from sigv4.providers.transport import decode_json, error_summary
 
 anything = st.one_of(st.text(), st.binary(), st.integers(), st.none(), st.floats(), st.lists(st.text(), max_size=3))
 json_values = st.recursive(

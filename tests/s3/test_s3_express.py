@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import sigv4
 from sigv4.core.errors import CredentialsError, SigningError
-from sigv4.providers import _http
+from sigv4.providers import transport as _http
 from sigv4.providers.base import CredentialsRefreshWarning
 from sigv4.s3.client import S3Client
 from sigv4.s3.endpoints import Addressing
@@ -130,7 +130,7 @@ def test_urls_equal_boto3(stub: ExpressStub, key: str, method: str, expires: int
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = client.generate_presigned_url(method, Params=params, ExpiresIn=expires)
-    assert got == expected
+    assert got == oracle.as_sigv4_sends(expected, s3=True)  # (dot segments escaped: README)
     assert "X-Amz-S3session-Token=" in got and "X-Amz-Security-Token" not in got
     COUNT["urls"] += 1
 
