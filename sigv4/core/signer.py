@@ -40,6 +40,7 @@ from .payload import payload_hash as _payload_hash
 from .settings import SECURITY_TOKEN, settings_for
 from .signed import TOKEN_HEADERS, SignedRequest
 from .urls import (
+    check_host_header,
     escape_dot_segments,
     host_header,
     is_canonical_path,
@@ -268,6 +269,8 @@ class Signer:
             if lower in replaced or (lower in _TOKEN_HEADERS and creds.token):
                 del to_send[name]
                 del canon[lower]
+            elif lower == "host":  # a proxy's or a virtual host's: one host[:port], sent as signed
+                canon["host"] = to_send[name] = check_host_header(canon["host"])
         return to_send, canon
 
     def _payload(self, body: object, given: str | None, canonical: dict[str, str], presign: bool) -> str:

@@ -8,12 +8,13 @@ survives a decode/encode round trip unchanged.
 
 from __future__ import annotations
 
-from .errors import InvalidURLError
+from .errors import InvalidHeaderError, InvalidURLError
 
 __all__ = [
     "escape_dot_segments",
     "split_url",
     "host_header",
+    "check_host_header",
     "quote",
     "quote_path",
     "quote_wire_path",
@@ -345,6 +346,21 @@ def _check_netloc(netloc: str) -> str:
     if port is not None:
         port = str(int(port))  # the number HTTP clients send in Host: ':08400' is ':8400'
     return f"{userinfo}{at}{host}" + (f":{port}" if port is not None else "")
+
+
+def check_host_header(value: str) -> str:
+    """A ``Host`` header given by the caller: ``host[:port]`` under the URL's host rules
+    (no user information; one host, not a list), returned as it is to be sent and signed
+    (the port as a number; the case kept, as servers sign the value received)."""
+    if "@" in value or "," in value:
+        raise InvalidHeaderError("Host", f"{value!r} is not a host[:port]")
+    try:
+        checked = _check_netloc(value)
+    except InvalidURLError as exc:
+        rule = exc.rule
+    else:
+        return checked
+    raise InvalidHeaderError("Host", rule)
 
 
 def host_header(scheme: str, netloc: str) -> str:

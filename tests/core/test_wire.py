@@ -420,3 +420,72 @@ def test_a_payload_hash_without_its_header_is_refused_for_s3() -> None:
     strict = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "s3", presign_unsigned_payload=False)
     with pytest.raises(sigv4.PayloadError):
         strict.presign("PUT", "https://b.s3.amazonaws.com/k", 60, body=b"hello")
+
+
+# -- the breaks found in the second review, one regression test each ----------------------------
+
+
+def _s3() -> sigv4.Signer:
+    return sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "s3")
+
+
+def test_a_port_with_leading_zeros_is_sent_and_signed_as_its_number() -> None:
+    for url, sent, host in (
+        ("http://127.0.0.1:08400/a", "http://127.0.0.1:8400/a", "127.0.0.1:8400"),
+        ("https://h.example.com:00443/a", "https://h.example.com:443/a", "h.example.com"),
+    ):
+        for signer in (_s3(), _generic()):
+            signed = signer.sign("GET", url, now=NOW)
+            assert signed.url == sent and f"\nhost:{host}\n" in signed.canonical_request
+            assert _host_from_url(url) == host  # what the client sends
+
+
+def test_s3_dot_segments_are_sent_escaped_and_signed_as_the_key() -> None:
+    for key, sent in (("a/../b", "a/%2E%2E/b"), ("dir/./f", "dir/%2E/f"), ("x/..", "x/%2E%2E"), ("./y", "%2E/y")):
+        url = f"https://b.s3.amazonaws.com/{key}"
+        for signed in (_s3().sign("GET", url, now=NOW), _s3().presign("GET", url, 60, now=NOW)):
+            assert urlsplit(signed.url).path == f"/{sent}"
+            assert signed.canonical_request.split("\n")[1] == f"/{key}"
+            assert client_path(urlsplit(signed.url).path) == f"/{sent}"  # nothing left for a client to remove
+        bulk = sigv4.presign_keys(_s3(), "https://b.s3.amazonaws.com", [key, "plain"], 60, now=NOW)
+        assert bulk[0] == _s3().presign("GET", url, 60, now=NOW).url
+
+
+def test_a_normalising_service_is_sent_its_path_normalised() -> None:
+    signed = _generic().sign("GET", "https://h.example.com/a/b/../c/./d/.", now=NOW)
+    assert urlsplit(signed.url).path == "/a/c/d"
+    assert signed.canonical_request.split("\n")[1] == "/a/c/d"
+
+
+def test_an_int_subclass_expiry_is_its_exact_int() -> None:
+    class Sly(int):
+        def __format__(self, spec: str) -> str:
+            return "60&x=1"
+
+        def __str__(self) -> str:
+            return "60&x=1"
+
+    for url in (
+        _s3().presign("GET", "https://b.s3.amazonaws.com/a", Sly(60), now=NOW).url,
+        sigv4.presign_keys(_s3(), "https://b.s3.amazonaws.com", ["a"], Sly(60), now=NOW)[0],
+    ):
+        assert "&X-Amz-Expires=60&X-Amz-SignedHeaders=host&" in url and "x=1" not in url
+
+
+def test_odd_header_values_and_mappings_are_refused_by_name() -> None:
+    class NotAMapping:
+        items = 5
+
+    for headers in ({"x-a": 10**5000}, NotAMapping()):
+        with pytest.raises(sigv4.InvalidHeaderError) as info:
+            _s3().sign("GET", "https://b.s3.amazonaws.com/a", headers=headers, now=NOW)  # type: ignore[arg-type]
+        assert info.value.__context__ is None and info.value.__cause__ is None
+
+
+def test_a_callers_host_header_is_one_host_sent_as_signed() -> None:
+    for value in ("a b", "x.com,y.com", "u@h.com", "h.com:99999", "h.com:"):
+        with pytest.raises(sigv4.InvalidHeaderError):
+            _s3().sign("GET", "https://b.s3.amazonaws.com/a", headers={"Host": value}, now=NOW)
+    signed = _s3().sign("GET", "https://b.s3.amazonaws.com/a", headers={"Host": "Files.Example.com:08443"}, now=NOW)
+    assert signed.headers["Host"] == "Files.Example.com:8443"
+    assert "\nhost:Files.Example.com:8443\n" in signed.canonical_request
