@@ -16,6 +16,7 @@ from botocore.config import Config
 from freezegun import freeze_time
 
 from sigv4.cli.demo import multipart_body
+from tests.botocore_oracle import as_sigv4_sends
 from tests.cli.test_cli_support import ACCESS_KEY, FIXED, SECRET_KEY, TOKEN, base_env, run_cli
 
 _BOTO_CLIENTS: dict[tuple[Any, ...], Any] = {}
@@ -33,8 +34,11 @@ def boto_client(region: str, style: Optional[str] = None, endpoint: Optional[str
 
 
 def boto_url(method: str, params: dict[str, Any], expires: int = 3600, **client: Any) -> str:
+    """boto3's URL, as sigv4 sends it (a key's dot segments escaped: README)."""
     with freeze_time(FIXED):
-        return str(boto_client(**client).generate_presigned_url(method, Params=params, ExpiresIn=expires))
+        return as_sigv4_sends(
+            str(boto_client(**client).generate_presigned_url(method, Params=params, ExpiresIn=expires)), s3=True
+        )
 
 
 # (CLI arguments, boto3 client method, Params, ExpiresIn, boto3 client options)

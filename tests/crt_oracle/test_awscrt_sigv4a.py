@@ -103,13 +103,18 @@ def _host(url: str) -> str:
     return host if port == default else netloc
 
 
-def _as_received(signed: sigv4.SignedRequest, presigned: bool) -> tuple[str, list[list[str]]]:
-    """The request as a server receives it, less what the signer adds."""
+def _as_received(signed: sigv4.SignedRequest, presigned: bool, s3: bool) -> tuple[str, list[list[str]]]:
+    """The request as a server receives it, less what the signer adds.  (awscrt signs an
+    S3 path as given; S3 decodes the escaped dot segments sigv4 sends, %2E, back to '.',
+    so that is the path handed to awscrt.)"""
     parts = urlsplit(signed.url)
     query = parts.query
     if presigned:
         query = "&".join(p for p in query.split("&") if p.partition("=")[0] not in OURS_IN_QUERY)
-    path = (parts.path or "/") + (f"?{query}" if query else "")
+    path = parts.path or "/"
+    if s3:
+        path = "/".join("." if p == "%2E" else ".." if p == "%2E%2E" else p for p in path.split("/"))
+    path += f"?{query}" if query else ""
     headers = [["Host", _host(signed.url)]]
     headers += [[n, v] for n, v in signed.headers.items() if n.lower() not in OURS_IN_HEADERS]
     return path, headers
@@ -129,7 +134,7 @@ def compare(worker: Worker, case: dict[str, object], region_set: str, pair: tupl
     except sigv4.SigningError:
         COUNTS["refused_by_us"] += 1
         return
-    path, headers = _as_received(signed, presigned)
+    path, headers = _as_received(signed, presigned, s3)
     if ":/" in path.partition("?")[0]:
         # aws-c-common's URI parser reads a path holding ':/' as scheme and authority: it
         # refuses '/a:/b' and '/x/a:/b' (AWS_ERROR_MALFORMED_INPUT_STRING) and signs '/://a'

@@ -337,7 +337,12 @@ def test_s3_path_is_encoded_once_and_never_normalised(
     # The generic rules (double encoding, normalisation) applied to S3 are refused.
     generic = auth_for(kind, creds, s3_server.region, "s3", double_encode_path=True, normalize_path=True)
     refused = call(kind, generic, "GET", url)
-    assert refused.status == 403 and _error_code(refused.body) == "SignatureDoesNotMatch"
+    if "//" in key:
+        # The generic rules send the path normalised, as they sign it: a valid request for
+        # 'double/slash', which MinIO (collapsing the slashes of object names) stores as the same object.
+        assert (refused.status, refused.body) == (200, b"ok")
+    else:
+        assert refused.status == 403 and _error_code(refused.body) == "SignatureDoesNotMatch"
 
 
 # -- rejections --------------------------------------------------------------------------------------------
