@@ -240,7 +240,6 @@ def string_to_sign(
     amz_date: str,
     credential_scope: str,
     canonical_request: str,
-    *,
     algorithm: str = ALGORITHM,
     sha256: Callable[[bytes], _Hash] = sha256,
 ) -> str:

@@ -74,6 +74,7 @@ class DayKey:
         "date",
         "header_problem",
         "hmac",
+        "plain_query",
         "query_prefix",
         "scope",
         "sha256",
@@ -87,6 +88,7 @@ class DayKey:
     token: str
     authorization_prefix: str
     query_prefix: str
+    plain_query: bool
     header_problem: str
 
     #: The signing algorithm, as it stands in the string to sign.
@@ -144,6 +146,7 @@ class SigV4aDayKey:
         "date",
         "ecdsa",
         "header_problem",
+        "plain_query",
         "query_prefix",
         "region_set",
         "region_set_query",
@@ -161,6 +164,7 @@ class SigV4aDayKey:
     token: str
     authorization_prefix: str
     query_prefix: str
+    plain_query: bool
     header_problem: str
 
     def __init__(self, creds: Credentials, date: str, region_set: str, service: str) -> None:
@@ -204,6 +208,8 @@ def _scoped(key: DayKey | SigV4aDayKey, creds: Credentials, date: str, scope: st
     key.token = quote(creds.token) if creds.token else ""
     key.authorization_prefix = f"{key.algorithm} Credential={creds.access_key}/{scope}, SignedHeaders="
     key.query_prefix = f"X-Amz-Algorithm={key.algorithm}&X-Amz-Credential={key.credential}&X-Amz-Date="
+    # A presigned query with no X-Amz-Region-Set and no token: the signer's shortest path.
+    key.plain_query = not key.region_set and not key.token
 
 
 def _openssl_sha256() -> Callable[[bytes], _Hash]:

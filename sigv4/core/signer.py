@@ -394,7 +394,11 @@ class Signer:
         creds = provider if type(provider) is Credentials else self.credentials()
         cached = self._date_cache  # fast path: the datetime object of last time (= self.amz_date(now))
         date_time = cached[1] if now is not None and cached[0] is now else self.amz_date(now)
-        day = self.day_key(creds, date_time[:8])
+        day = self._day_cache  # fast path: the same day and credentials, a use counted (= self.day_key())
+        if day is None or day.creds is not creds or day.date != date_time[:8] or day.builtin_uses_left <= 1:
+            day = self.day_key(creds, date_time[:8])
+        else:
+            day.builtin_uses_left -= 1
         if headers is None and payload_hash is None and (s.presign_unsigned_payload or s.unsigned_payload):
             # Fast path: nothing of the caller's to check (= _caller_headers(None)) and what
             # _payload() answers then; only the host is signed (= canonical_headers({'host': h}, ['host'])).
@@ -426,7 +430,7 @@ class Signer:
         # Expires, Security-Token and S3 Express's S3session-Token before SignedHeaders), which is
         # canonical_query_string() of them; tests/core/test_fast_paths.py.
         auth = f"{day.query_prefix}{date_time}&X-Amz-Expires={expires_in}"
-        if not day.region_set and not day.token:
+        if day.plain_query:  # (no X-Amz-Region-Set, no token)
             cquery = url_query = f"{auth}&X-Amz-SignedHeaders={signed_query}"
         else:
             if day.region_set:
@@ -450,7 +454,7 @@ class Signer:
             curi = wire_path = path or "/"
         # _seal()'s three steps, written out: presigning is the hot path (test_fast_paths.py).
         creq = canonical_request(method, curi, cquery, header_block, signed, hashed)
-        sts = string_to_sign(date_time, day.scope, creq, algorithm=day.algorithm, sha256=day.sha256)
+        sts = string_to_sign(date_time, day.scope, creq, day.algorithm, day.sha256)
         sig = day.sign(sts)
         if creds.expiry is not None:
             warn_if_expiring(creds, date_time, expires_in)

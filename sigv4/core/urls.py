@@ -92,9 +92,8 @@ def is_canonical_path(path: str) -> bool:
         return False  # (= not _CANONICAL_PATH_CHARS.issuperset(path))
     if "%" not in path:
         return True
-    pieces = path.split("%")
-    for i in range(1, len(pieces)):  # noqa: SIM110 - a plain loop is faster than all(generator)
-        if pieces[i][:2] not in _CANONICAL_ESCAPES:
+    for piece in path.split("%")[1:]:  # noqa: SIM110 - a plain loop is faster than all(generator)
+        if piece[:2] not in _CANONICAL_ESCAPES:
             return False
     return True
 
