@@ -468,7 +468,7 @@ def test_changing_a_signed_part_is_refused(r: dict[str, object], presign: bool, 
     elif part == "signed header":
         names = [n for n in signed.signed_headers if n not in ("host", "x-amz-region-set") and n in {k.lower() for k in headers}]
         if not names:
-            url = url.replace("://", "://x", 1)
+            url = url.replace("://[", "://[0", 1) if "://[" in url else url.replace("://", "://x", 1)  # an IPv6 literal stays one
         else:
             name = names[where % len(names)]
             key = next(k for k in headers if k.lower() == name)
