@@ -324,7 +324,7 @@ class Signer:
         now: datetime | None,
         payload_hash: str | None,
     ) -> SignedRequest:
-        method = method if method in COMMON_METHODS and type(method) is str else check_method(method)
+        method = method if type(method) is str and method in COMMON_METHODS else check_method(method)
         scheme, netloc, path, query = split_url(url)
         cached = self._date_cache  # fast path: the datetime object of last time (= self.amz_date(now))
         date_time = cached[1] if now is not None and cached[0] is now else self.amz_date(now)

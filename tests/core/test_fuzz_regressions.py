@@ -261,3 +261,17 @@ def test_client_error_from_odd_responses() -> None:
     assert str(ClientError({"Error": 5}, "GetObject")).startswith("An error occurred (Unknown)")
     e = ClientError.from_response(403, "<Error><Code>AccessDenied</Code><Message>\ud800</Message></Error>")
     assert e.response["Error"]["Code"] == "AccessDenied"  # was: UnicodeEncodeError
+
+
+def test_an_unhashable_method_is_refused_by_name() -> None:
+    """(Fuzz seed 20261203: the method's fast-path set lookup came before its type check.)"""
+    signer = sigv4.Signer(sigv4.Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "s3")
+    for method in ({}, [], bytearray(b"GET")):
+        for sign in (
+            lambda m: signer.sign(m, "https://b.s3.amazonaws.com/k"),
+            lambda m: signer.presign(m, "https://b.s3.amazonaws.com/k", 60),
+            lambda m: signer.sign_chunked(m, "https://b.s3.amazonaws.com/k", b"x"),
+        ):
+            with pytest.raises(sigv4.SigningError) as info:
+                sign(method)
+            assert info.value.field == "method" and info.value.__context__ is None
