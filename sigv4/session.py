@@ -19,14 +19,14 @@ Services are looked up in :data:`CLIENT_FACTORIES` (name -> ``"module:function"`
 any other name raises :class:`~sigv4.exceptions.UnknownServiceError`.
 
 :func:`resolve_credentials` and the environment snapshot live in
-:mod:`sigv4.providers.resolve` (re-exported here).
+:mod:`sigv4.providers.awsconfig` (re-exported here).
 """
 
 from __future__ import annotations
 
 from .core.credentials import Credentials
-from .providers.resolve import environ_value as _environ_value
-from .providers.resolve import resolve_credentials
+from .providers.awsconfig import environ_value as _environ_value
+from .providers.awsconfig import resolve_credentials
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
