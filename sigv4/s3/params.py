@@ -260,10 +260,11 @@ def _text(member: Member, value: object) -> str:
 def _bad_bucket(bucket: object) -> SigningError:
     if not isinstance(bucket, str):
         return invalid("Bucket", "must be a string", _type_error("Bucket", bucket, "s"))
+    shown = bucket.encode("utf-8", "backslashreplace").decode("utf-8")  # printable, whatever it holds
     return invalid(
         "Bucket",
         "is not a valid bucket name or ARN",
-        f'Invalid bucket name "{bucket}": Bucket name must match the regex "^[a-zA-Z0-9.\\-_]{{1,255}}$" '
+        f'Invalid bucket name "{shown}": Bucket name must match the regex "^[a-zA-Z0-9.\\-_]{{1,255}}$" '
         "or be an access-point or Outposts ARN",
     )
 

@@ -101,3 +101,32 @@ def test_other_non_ascii_text_is_still_signed(s3: Any, name: str) -> None:
     params = _params(client_method, name, "é")
     url = s3.generate_presigned_url(client_method, Params=params)
     assert "%C3%A9" in url
+
+
+def _s3_client() -> Any:
+    return sigv4.client("s3", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"Key": "a\ud800"}, "key"),
+        ({"Key": "k", "Fields": {"x-amz-meta-a": "\udfff"}}, "fields['x-amz-meta-a']"),
+        ({"Key": "k", "Fields": {"x-amz-meta-\ud800": "v"}}, "fields['x-amz-meta-\\ud800']"),
+    ],
+)
+def test_a_post_form_with_a_lone_surrogate_is_refused_by_name(kwargs: dict[str, Any], field: str) -> None:
+    """A form field goes out as UTF-8: a lone surrogate cannot be sent (it was signed before)."""
+    with pytest.raises(SigningError) as info:
+        _s3_client().generate_presigned_post("bucket", **kwargs)
+    assert info.value.field == field
+    assert info.value.__context__ is None and info.value.__cause__ is None
+
+
+def test_an_invalid_bucket_message_can_be_printed() -> None:
+    """botocore's message quotes the bucket: a lone surrogate in it is shown escaped."""
+    with pytest.raises(ParamValidationError) as info:
+        _s3_client().generate_presigned_url("get_object", Params={"Bucket": "b\ud800", "Key": "k"})
+    assert info.value.field == "Bucket"
+    assert 'Invalid bucket name "b\\ud800"' in str(info.value)
+    str(info.value).encode("utf-8")  # printable on any UTF-8 terminal
