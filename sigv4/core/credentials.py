@@ -29,6 +29,8 @@ encryption: anyone holding the pickle can sign; treat it as the secret itself.
 
 from __future__ import annotations
 
+from .urls import is_utf8_text
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,18 +46,6 @@ __all__ = ["Credentials", "seal", "unseal"]
 
 # Characters an access key may not hold besides controls, spaces and non-ASCII.
 _KEY_SEPARATORS = ("/", ",")
-
-
-def _encodes(text: str) -> bool:
-    """Whether ``text`` encodes as UTF-8 (no lone surrogates).  The encoder's
-    exception (its ``.object`` is the text) is dropped here, never chained."""
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _problem(access_key: object, secret_key: object, token: object, expiry: object) -> tuple[str, str] | None:
@@ -75,7 +65,7 @@ def _problem(access_key: object, secret_key: object, token: object, expiry: obje
         return "secret_key", f"must be a non-empty string, not {type(secret_key).__name__}"
     if not secret_key:
         return "secret_key", "must be a non-empty string"
-    if not _encodes(secret_key):
+    if not is_utf8_text(secret_key):
         return "secret_key", "must be text that encodes as UTF-8 (it holds a lone surrogate)"
     if "\r" in secret_key or "\n" in secret_key or "\x00" in secret_key:
         return "secret_key", "must not contain CR, LF or NUL"
@@ -84,7 +74,7 @@ def _problem(access_key: object, secret_key: object, token: object, expiry: obje
             return "token", f"must be a non-empty string or None, not {type(token).__name__}"
         if not token:
             return "token", "must be a non-empty string or None"
-        if not _encodes(token):
+        if not is_utf8_text(token):
             return "token", "must be text that encodes as UTF-8 (it holds a lone surrogate)"
         if not (token.isascii() and token.isprintable()) and any(c < " " or c == "\x7f" for c in token):
             return "token", "must not contain control characters (CR, LF, NUL, tab...)"

@@ -189,7 +189,7 @@ class SigV4aDayKey:
 def _scoped(key: DayKey | SigV4aDayKey, creds: Credentials, date: str, scope: str) -> None:
     """What both day keys derive from the credentials and the scope: the credential and
     token as they stand in a query, and the start of the Authorization header."""
-    from .urls import quote
+    from .urls import is_utf8_text, quote
 
     # The credential that cannot stand in a header (non-ASCII or control characters):
     # the signer refuses to sign headers with it; a query string percent-encodes it.
@@ -197,7 +197,7 @@ def _scoped(key: DayKey | SigV4aDayKey, creds: Credentials, date: str, scope: st
     for field, value in (("access_key", creds.access_key), ("token", creds.token)):
         if not value:
             continue
-        if not _encodes(value):  # quoted below: its UnicodeEncodeError would carry the value
+        if not is_utf8_text(value):  # quoted below: its UnicodeEncodeError would carry the value
             raise CredentialsError(field, "must be valid Unicode text (it contains a lone surrogate)")
         if not key.header_problem and not (value.isascii() and value.isprintable()):
             key.header_problem = field
@@ -267,21 +267,15 @@ KEYS = KeyCache()
 _KEYED = KeyCache()
 
 
-def _encodes(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _check_key_inputs(secret_key: object, date: object, region: object, service: object) -> None:
     """Each input a str UTF-8 can encode, or a SigningError naming it (never showing the secret)."""
+    from .urls import is_utf8_text
+
     for field, value in (("secret_key", secret_key), ("date", date), ("region", region), ("service", service)):
         error = CredentialsError if field == "secret_key" else SigningError
         if not isinstance(value, str):
             raise error(field, f"must be a str, not {type(value).__name__}")
-        if not _encodes(value):
+        if not is_utf8_text(value):
             raise error(field, "must be valid Unicode text (it contains a lone surrogate)")
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "query_pairs",
     "normalize_path",
     "is_canonical_path",
+    "is_utf8_text",
 ]
 
 _UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
@@ -258,7 +259,7 @@ def split_url(url: str) -> tuple[str, str, str, str]:
     ASCII digits.  Anything else is :class:`~sigv4.core.errors.InvalidURLError`."""
     if not isinstance(url, str):
         raise InvalidURLError("url", f"must be a str, not {type(url).__name__}")
-    if not url.isascii() and not _encodes(url):
+    if not url.isascii() and not is_utf8_text(url):
         raise InvalidURLError("url", "is not valid Unicode text (it contains a lone surrogate)")
     scheme, sep, rest = url.partition("://")
     if not sep or (scheme != "https" and scheme != "http"):
@@ -287,7 +288,11 @@ def split_url(url: str) -> tuple[str, str, str, str]:
     return scheme, netloc, path, query
 
 
-def _encodes(text: str) -> bool:
+def is_utf8_text(text: str) -> bool:
+    """Whether UTF-8 can encode ``text``: false only for a lone surrogate (``'\\ud800'``).
+    The encoder's exception (its ``.object`` is the text) is dropped here, never chained."""
+    if text.isascii():
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 
 from ..core.errors import CredentialsError, EndpointResolutionError, InvalidConfigError
+from ..core.urls import is_utf8_text
 from .base import RefreshableProvider, checked_credentials, excerpt, parse_expiry
 from .sts_endpoints import GLOBAL_ENDPOINT, sts_host
 
@@ -230,18 +231,8 @@ def is_arn(value: object) -> bool:
 
 def _check_text(name: str, value: object, where: str) -> None:
     """A parameter sent in the STS form: None, or printable text that encodes as UTF-8."""
-    if value is not None and (not isinstance(value, str) or not _encodes(value) or not value.isprintable()):
+    if value is not None and (not isinstance(value, str) or not is_utf8_text(value) or not value.isprintable()):
         raise CredentialsError(name, f"must be printable text that encodes as UTF-8{where}")
-
-
-def _encodes(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def mfa_refused(profile: str | None, role_arn: str) -> CredentialsError:

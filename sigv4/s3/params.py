@@ -17,7 +17,7 @@ is not required when presigning.
 
 from __future__ import annotations
 
-from ..core.urls import quote, quote_path
+from ..core.urls import is_utf8_text, quote, quote_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,15 +91,8 @@ def _shown(name: str, value: object) -> str:
 def _check_text(name: str, text: str) -> None:
     """Refuse ``text`` naming parameter ``name`` if UTF-8 cannot encode it (a lone surrogate):
     the URL quoting would refuse it naming no parameter."""
-    if text.isascii():
-        return
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        pass  # raised below, outside the handler: nothing chained
-    else:
-        return
-    raise invalid(name, "must be valid Unicode text (it contains a lone surrogate)")
+    if not is_utf8_text(text):
+        raise invalid(name, "must be valid Unicode text (it contains a lone surrogate)")
 
 
 def _quote_copy_source(value: str) -> str:

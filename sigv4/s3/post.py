@@ -30,7 +30,7 @@ from ..core.errors import CredentialsError, InvalidExpiryError, SigningError
 from ..core.keys import KeyCache, signing_key
 from ..core.keys import signature as _signature
 from ..core.signer import Signer
-from ..core.urls import split_url
+from ..core.urls import is_utf8_text, split_url
 from .policy import (
     InvalidPolicyError,
     check_document,
@@ -304,15 +304,6 @@ def sign_policy(policy: dict[str, Any] | str | bytes, credentials: Credentials |
 _SURROGATE = "must be valid Unicode text (it contains a lone surrogate)"
 
 
-def _is_text(value: str) -> bool:
-    """Whether UTF-8 can encode ``value`` (no lone surrogate)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _check_fields(fields: Mapping[str, FieldValue] | None, key: str) -> dict[str, FieldValue]:
     if fields is None:
         return {}
@@ -324,7 +315,7 @@ def _check_fields(fields: Mapping[str, FieldValue] | None, key: str) -> dict[str
             raise InvalidPolicyError("fields", f"field names must be non-empty strings, got {name!r}")
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise InvalidPolicyError(f"fields[{name!r}]", f"must be a string (or int), got {type(value).__name__}")
-        if not _is_text(name) or (isinstance(value, str) and not _is_text(value)):
+        if not is_utf8_text(name) or (isinstance(value, str) and not is_utf8_text(value)):
             raise InvalidPolicyError(f"fields[{name!r}]", _SURROGATE)  # (a form field goes out as UTF-8)
         lower = name.lower()
         if lower in AUTH_FIELDS:
@@ -393,7 +384,7 @@ def generate_presigned_post(
     if not isinstance(key, str) or not key:
         raise InvalidPolicyError("key", "must be a non-empty string")
     for field, text in (("bucket", bucket), ("key", key)):
-        if not _is_text(text):
+        if not is_utf8_text(text):
             raise InvalidPolicyError(field, _SURROGATE)
     if len(key.encode("utf-8", "surrogatepass")) > _MAX_KEY_BYTES:
         raise InvalidPolicyError("key", f"must be at most {_MAX_KEY_BYTES} bytes of UTF-8")
